@@ -1,0 +1,33 @@
+"""Ingest: the buyer's register and the supplier files received."""
+
+import dagster as dg
+import polars as pl
+
+from naleving import markdown, stages
+from pipelines.resources import Naleving
+
+
+@dg.asset(group_name="ingest", description="Contract register, commitments and valuation tables, validated as a whole.")
+def contract_register(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.MaterializeResult:
+    with naleving.connect() as con:
+        stages.start_run(con, context.run_id, naleving.as_of_date(), naleving.data_path)
+        counts = stages.store_register(con, naleving.data_path)
+    return dg.MaterializeResult(metadata={"contracts": counts["contracts"], "commitments": counts["commitments"]})
+
+
+@dg.asset(
+    group_name="ingest", deps=[contract_register],
+    description="Submissions ledger (one row per file, keyed by sha256) and the raw records of new files.",
+)
+def submissions(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.MaterializeResult:
+    with naleving.connect() as con:
+        found = stages.receive_files(con, naleving.data_path, context.run_id)
+    ledger = pl.DataFrame(
+        [(s.file_name, s.status, s.refusal_reason, s.rows) for s in found],
+        schema=["bestand", "status", "reden", "regels"], orient="row",
+    )
+    by_status = ledger.group_by("status").len().sort("status").iter_rows() if found else []
+    return dg.MaterializeResult(metadata={
+        "new_files": len(found), **{f"files_{status}": n for status, n in by_status},
+        "preview": dg.MetadataValue.md(markdown.table(ledger, empty="Geen nieuwe bestanden.")),
+    })

@@ -1,0 +1,5 @@
+import sys
+
+from naleving.cli import main
+
+sys.exit(main())

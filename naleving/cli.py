@@ -1,0 +1,87 @@
+"""`naleving run`: the nightly job once, in-process, through the scheduled job's own definition."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from naleving import config
+
+log = logging.getLogger("naleving")
+
+
+def _dagster_home(state_dir: Path) -> None:
+    """Keep Dagster's run history in the state folder, with telemetry off."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str((state_dir / "dagster").resolve())))
+    home.mkdir(parents=True, exist_ok=True)
+    settings = home / "dagster.yaml"
+    if not settings.exists():
+        settings.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+
+
+def _failure_message(result) -> str:
+    """The first step failure, as the user's problem rather than a stack trace."""
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause is not None and error.cls_name not in ("RegisterError",):
+                error = error.cause
+            return error.message.strip().removeprefix(f"naleving.register.{error.cls_name}: ").removeprefix(f"{error.cls_name}: ")
+    failed_checks = [e.asset_check_evaluation_data.check_name for e in result.all_events
+                     if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
+    return "controle(s) niet geslaagd: " + ", ".join(failed_checks) if failed_checks else "onbekende fout"
+
+
+def run(data: Path, as_of: date, warehouse: Path) -> int:
+    import dagster as dg
+    from naleving import stages, summary, warehouse as wh
+    from pipelines.definitions import defs
+
+    _dagster_home(warehouse.parent)
+    log.info("Naleving-run op %s per %s; warehouse %s", data, as_of.strftime("%d-%m-%Y"), warehouse)
+    run_config = {
+        "resources": {"naleving": {"config": {"data_dir": str(data), "warehouse": str(warehouse), "as_of": as_of.isoformat()}}},
+        "loggers": {"console": {"config": {"log_level": "ERROR"}}},
+    }
+    job = defs.resolve_job_def("nightly")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    with wh.connect(warehouse) as con:
+        if not result.success:
+            stages.finish_run(con, result.run_id, "failed")
+            print(f"De run is niet voltooid: {_failure_message(result)}", file=sys.stderr)
+            print("De laatst gepubliceerde stand is ongewijzigd.", file=sys.stderr)
+            return 1
+        print(summary.summarize(con, result.run_id))
+    print(f"Warehouse: {warehouse}")
+    return 0
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"geen datum JJJJ-MM-DD: {text!r}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="naleving", description="Controle op de naleving van contractafspraken.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="draai de nachtelijke run één keer")
+    run_parser.add_argument("--data", type=Path, default=config.DEFAULT_DATA_DIR, help="datamap (standaard: sample_data)")
+    run_parser.add_argument("--as-of", type=_as_of, default=None, help="peildatum JJJJ-MM-DD (standaard: vandaag)")
+    run_parser.add_argument("--warehouse", type=Path, default=config.DEFAULT_STATE_DIR / config.WAREHOUSE_FILE,
+                            help="DuckDB-bestand (standaard: .naleving/naleving.duckdb)")
+    args = parser.parse_args(argv)
+    progress = logging.StreamHandler(sys.stderr)
+    progress.setFormatter(logging.Formatter("· %(message)s"))
+    log.addHandler(progress)
+    log.setLevel(logging.INFO)
+    return run(args.data, args.as_of or config.today(), args.warehouse)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

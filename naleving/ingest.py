@@ -1,0 +1,141 @@
+"""Receiving supplier files: the submissions ledger and the raw records.
+
+A file is known by its name and its bytes. Seen before under the same name: skipped,
+so a night never reads a file twice. Same bytes under another name: recorded as a
+duplicate, not read. Anything else is read into raw records, or refused with a reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from naleving.readers import UnreadableFile, read_table
+from naleving.schemas import MASKED_BSN
+
+# The column that tells a report's type (SPEC 1.4), and the columns each type needs.
+TYPE_MARKERS = {
+    "target_group": "social_return",
+    "recycled_tonnes": "recycled_material",
+    "energy_source": "zero_emission_equipment",
+}
+COMMON_COLUMNS = ("contract_id", "supplier_kvk")
+TYPE_COLUMNS = {
+    "social_return": ("person_ref", "target_group", "hours"),
+    "recycled_material": ("material", "delivered_tonnes", "recycled_tonnes", "evidence_ref"),
+    "zero_emission_equipment": ("machine_id", "power_kw", "energy_source", "hours"),
+}
+ANCHORS = frozenset(COMMON_COLUMNS)
+BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Submission:
+    submission_id: str
+    file_name: str
+    file_sha256: str
+    received_at: datetime
+    status: str                   # received | refused | duplicate
+    report_type: str | None = None
+    refusal_reason: str | None = None
+    records: pl.DataFrame | None = None   # source_row, decimal_comma, raw (JSON); None when not read
+
+    @property
+    def rows(self) -> int:
+        return 0 if self.records is None else self.records.height
+
+    def ledger_row(self, run_id: str) -> dict:
+        refused = self.status == "refused"
+        return {
+            "submission_id": self.submission_id, "file_name": self.file_name,
+            "file_sha256": self.file_sha256, "received_at": self.received_at,
+            "report_type": self.report_type, "status": self.status,
+            "refusal_reason": self.refusal_reason, "rows_received": self.rows,
+            "rows_accepted": 0, "rows_quarantined": self.rows if refused else 0, "run_id": run_id,
+        }
+
+
+def submission_id(file_name: str, sha256: str) -> str:
+    return hashlib.sha256(f"{file_name}|{sha256}".encode()).hexdigest()[:16]
+
+
+def report_files(data_dir: Path) -> list[Path]:
+    """Every file under reports/, at any depth, in a stable order; hidden files are not reports."""
+    root = data_dir / "reports"
+    if not root.is_dir():
+        return []
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+
+
+def bsn_suspected(column: str) -> pl.Expr:
+    """Nine digits passing the eleven-test (elfproef) of a Dutch citizen service number."""
+    value = pl.col(column).str.strip_chars()
+    digits = [value.str.slice(i, 1).cast(pl.Int64, strict=False) * w for i, w in enumerate(BSN_WEIGHTS)]
+    return value.str.contains(r"^\d{9}$").fill_null(False) & (pl.sum_horizontal(digits) % 11 == 0)
+
+
+def _records(frame: pl.DataFrame, decimal_comma: bool) -> pl.DataFrame:
+    """The record as read, one JSON object per line; a suspected BSN never reaches storage."""
+    if "person_ref" in frame.columns:
+        frame = frame.with_columns(
+            pl.when(bsn_suspected("person_ref")).then(pl.lit(MASKED_BSN)).otherwise(pl.col("person_ref")).alias("person_ref")
+        )
+    cells = [c for c in frame.columns if c != "source_row"]
+    raw = pl.struct(cells).struct.json_encode() if cells else pl.lit("{}")
+    return frame.select("source_row", pl.lit(decimal_comma).alias("decimal_comma"), raw.alias("raw"))
+
+
+def _classify(columns: list[str]) -> tuple[str | None, str | None]:
+    """(report_type, refusal_reason) from a file's header."""
+    types = [t for marker, t in TYPE_MARKERS.items() if marker in columns]
+    if len(types) != 1:
+        return None, "unknown_report_type"
+    report_type = types[0]
+    has_period = "period" in columns or {"period_start", "period_end"} <= set(columns)
+    required = [*COMMON_COLUMNS, *TYPE_COLUMNS[report_type]]
+    missing = [c for c in required if c not in columns] + ([] if has_period else ["period"])
+    return report_type, (f"missing_columns:{','.join(missing)}" if missing else None)
+
+
+def receive(data: bytes, file_name: str, sha: str, received_at: datetime) -> Submission:
+    """Read one new file into a submission: its raw records, or the reason it is refused."""
+    base = dict(submission_id=submission_id(file_name, sha), file_name=file_name, file_sha256=sha, received_at=received_at)
+    try:
+        table = read_table(data, file_name, ANCHORS)
+    except UnreadableFile as error:
+        return Submission(**base, status="refused", refusal_reason=f"unreadable:{error}")
+    records = _records(table.frame, table.decimal_comma)
+    report_type, refusal = _classify(table.frame.columns)
+    if refusal:
+        return Submission(**base, status="refused", report_type=report_type, refusal_reason=refusal, records=records)
+    return Submission(**base, status="received", report_type=report_type, records=records)
+
+
+def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[str], received_at: datetime) -> list[Submission]:
+    """Submissions for the files not yet received under their name and content."""
+    found = []
+    root = data_dir / "reports"
+    paths = report_files(data_dir)
+    step = max(1, len(paths) // 20)
+    for number, path in enumerate(paths, start=1):
+        if number % step == 0 or number == len(paths):
+            log.info("Bestanden bekeken: %d van %d", number, len(paths))
+        name = path.relative_to(root).as_posix()
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if (name, sha) in seen:
+            continue
+        if sha in known_sha:
+            found.append(Submission(submission_id(name, sha), name, sha, received_at, status="duplicate"))
+            continue
+        known_sha.add(sha)
+        found.append(receive(data, name, sha, received_at))
+    return found

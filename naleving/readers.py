@@ -1,0 +1,207 @@
+"""Read one tabular file (CSV or the first sheet of an XLSX workbook) into strings (SPEC 1.1).
+
+Every cell comes out as stripped text or null; typing is left to `naleving.parsing`, which
+needs `RawTable.decimal_comma` to read ambiguous numbers by the file's convention.
+
+Limitation: a CSV field in quotes that spans several lines is not supported; such a file is
+refused with `UnreadableFile` (physical line numbers could not be kept exact otherwise).
+"""
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import fastexcel
+import polars as pl
+
+from naleving.columns import canonical_expr, canonical_name
+
+_DELIMITERS = (",", ";")  # order breaks ties: plain CSV convention first
+# Control characters never occur in a text file; their presence means binary content.
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    frame: pl.DataFrame  # "source_row" (Int64) first, then every column as pl.String
+    decimal_comma: bool  # True for ';'-delimited CSV
+    delimiter: str | None  # None for XLSX
+    encoding: str | None  # None for XLSX
+    header_row: int  # spreadsheet row number of the header (1-based)
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read; the message says why in plain words."""
+
+
+def read_table(data: bytes, file_name: str, anchors: frozenset[str]) -> RawTable:
+    """Read `data`; the header is the first row holding every canonical name in `anchors`
+    (else the first non-blank row). Raises UnreadableFile for anything that is not a
+    readable .csv or .xlsx file."""
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(data, anchors)
+    if suffix == ".xlsx":
+        return _read_xlsx(data, anchors)
+    raise UnreadableFile(f"bestandstype '{suffix or file_name}' wordt niet ondersteund (alleen .csv en .xlsx)")
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if not data:
+        raise UnreadableFile("leeg bestand")
+    try:  # strict UTF-8 first: cp1252 would accept almost any bytes
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            raise UnreadableFile("onbekende tekenset (geen UTF-8 of Windows-1252)") from None
+    if encoding == "utf-8" and text.startswith("\ufeff"):
+        text, encoding = text[1:], "utf-8-sig"
+    if _BINARY.search(text):
+        raise UnreadableFile("geen tekstbestand (binaire inhoud)")
+    return text, encoding
+
+
+def _read_csv(data: bytes, anchors: frozenset[str]) -> RawTable:
+    text, encoding = _decode(data)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Physical line numbers are kept beside the lines; empty lines are dropped before parsing
+    # so that parsed row i is non-empty line i.
+    numbered = pl.DataFrame(
+        {"source_row": pl.int_range(1, len(lines) + 1, eager=True, dtype=pl.Int64), "line": lines}
+    ).filter(pl.col("line").str.strip_chars() != "")
+    if numbered.is_empty():
+        raise UnreadableFile("geen kopregel gevonden")
+
+    # Try the delimiter that dominates the first line first; a title line can mislead it,
+    # so the other one is tried when the anchors are not found.
+    unquoted = numbered["line"].str.replace_all(r'"[^"]*"', "")
+    counts = {d: unquoted.str.count_matches(d, literal=True) for d in _DELIMITERS}
+    order = sorted(_DELIMITERS, key=lambda d: -counts[d][0])
+    grids = {}
+    for delimiter in order:
+        grids[delimiter] = _clean(_parse_csv(numbered, delimiter, int(counts[delimiter].max()) + 1))
+        header = _anchor_row(grids[delimiter], anchors)
+        if header is not None:
+            break
+    else:
+        delimiter, header = order[0], 0
+    frame, header_row = _apply_header(grids[delimiter], header)
+    return RawTable(frame, delimiter == ";", delimiter, encoding, header_row)
+
+
+def _parse_csv(numbered: pl.DataFrame, delimiter: str, width: int) -> pl.DataFrame:
+    # A synthetic header of the widest line's width keeps ragged lines (title blocks,
+    # short rows) from failing: polars pads short rows with nulls.
+    header = delimiter.join(f"c{i}" for i in range(width))
+    body = numbered["line"].str.join("\n")[0]
+    try:
+        grid = pl.read_csv(
+            io.BytesIO(f"{header}\n{body}\n".encode()),
+            separator=delimiter,
+            has_header=True,
+            infer_schema=False,
+            quote_char='"',
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise UnreadableFile(
+            "CSV-opbouw klopt niet: aanhalingstekens sluiten niet of een veld loopt over meerdere regels"
+        ) from exc
+    if grid.height != numbered.height:
+        raise UnreadableFile("een veld tussen aanhalingstekens loopt over meerdere regels; dat wordt niet ondersteund")
+    return grid.insert_column(0, numbered["source_row"])
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+
+def _read_xlsx(data: bytes, anchors: frozenset[str]) -> RawTable:
+    try:
+        grid = _xlsx_grid(data)
+    except fastexcel.FastExcelError as exc:  # every fastexcel/calamine error derives from it
+        raise UnreadableFile("geen geldig Excel-bestand") from exc
+    grid = _clean(grid)
+    frame, header_row = _apply_header(grid, _anchor_row(grid, anchors) or 0)
+    return RawTable(frame, False, None, None, header_row)
+
+
+def _xlsx_grid(data: bytes) -> pl.DataFrame:
+    """First sheet as text, one cell at a time by its own Excel type.
+
+    fastexcel converts a whole column to one dtype, and its string rendering of numbers keeps
+    only 9 decimals (3.14159265358979 -> "3.141592654"). So the sheet is loaded once per dtype
+    and each cell's type is recognised from which loads succeed: the boolean load is non-null
+    for numbers and booleans only, the datetime load for dates and numbers only.
+    `skip_rows=0` keeps leading empty rows, so row i is Excel row i + 1.
+    """
+    reader = fastexcel.read_excel(data)
+    loads = [
+        reader.load_sheet(0, header_row=None, skip_rows=0, dtypes=dtype).to_polars()
+        for dtype in ("string", "float", "boolean", "datetime")
+    ]
+    # One wide frame: s<i>, f<i>, b<i>, t<i> are the four loads of sheet column i.
+    wide = pl.concat(
+        [load.rename({c: f"{k}{i}" for i, c in enumerate(load.columns)}) for k, load in zip("sfbt", loads)],
+        how="horizontal",
+    )
+    cells = [_cell_text(*(pl.col(f"{k}{i}") for k in "sfbt")).alias(f"c{i}") for i in range(loads[0].width)]
+    return wide.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"), *cells)
+
+
+def _cell_text(s: pl.Expr, f: pl.Expr, b: pl.Expr, t: pl.Expr) -> pl.Expr:
+    """Canonical text of one cell from its string, float, boolean and datetime loads."""
+    number = f.cast(pl.String)
+    # polars writes 1e16 / 1e-9 with an exponent; fastexcel's own rendering has none
+    number = pl.when(number.str.contains("e")).then(s).otherwise(number.str.strip_suffix(".0"))
+    # Excel shows a time rounded to the second; the serial float may sit a hair below it
+    moment = t.dt.round("1s").dt.to_string("%Y-%m-%d %H:%M:%S").str.strip_suffix(" 00:00:00")
+    is_date = t.is_not_null() & b.is_null()
+    is_number = b.is_not_null() & ~s.is_in(["true", "false"])
+    return pl.when(is_date).then(moment).when(is_number).then(number).otherwise(s)
+
+
+# --- shared: blank rows, header row, column names --------------------------------------
+
+
+def _clean(grid: pl.DataFrame) -> pl.DataFrame:
+    """Strip cells, empty -> null, drop blank rows (all cells empty)."""
+    cells = [c for c in grid.columns if c != "source_row"]
+    grid = grid.with_columns(pl.col(cells).str.strip_chars().replace("", None))
+    return grid.filter(pl.any_horizontal(pl.col(cells).is_not_null())) if cells else grid.clear()
+
+
+def _anchor_row(grid: pl.DataFrame, anchors: frozenset[str]) -> int | None:
+    """Index of the first row whose canonical cell names include every anchor."""
+    cells = [c for c in grid.columns if c != "source_row"]
+    if not cells:
+        return None
+    if not anchors:
+        return 0
+    names = [canonical_expr(pl.col(c)) for c in cells]
+    hit = grid.select(pl.all_horizontal(pl.any_horizontal(n == a for n in names) for a in anchors))
+    rows = hit.to_series().fill_null(False).arg_true()
+    return int(rows[0]) if len(rows) else None
+
+
+def _apply_header(grid: pl.DataFrame, header: int) -> tuple[pl.DataFrame, int]:
+    if grid.is_empty():
+        raise UnreadableFile("geen kopregel gevonden")
+    header_cells = grid.row(header, named=True)
+    data = grid.slice(header + 1)
+    renames = {}
+    for position, column in enumerate(c for c in grid.columns if c != "source_row"):
+        label = header_cells[column]
+        if label is None and data[column].null_count() == data.height:
+            continue  # nameless and empty: only as wide as a title line above the header
+        renames[column] = canonical_name(label) if label is not None else f"column_{position + 1}"
+    names = list(renames.values())
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise UnreadableFile(f"kolom '{duplicates[0]}' komt meer dan één keer voor in de kopregel")
+    frame = data.select("source_row", *renames).rename(renames)
+    return frame, header_cells["source_row"]

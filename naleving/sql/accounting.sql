@@ -1,0 +1,25 @@
+-- Files whose lines do not add up: received = accepted + quarantined, counted from the
+-- stored lines themselves, not only from the ledger's own numbers.
+WITH accepted AS (
+    SELECT submission_id, count(*) AS n FROM (
+        SELECT submission_id FROM social_return_lines
+        UNION ALL SELECT submission_id FROM recycled_material_lines
+        UNION ALL SELECT submission_id FROM zero_emission_equipment_lines
+    ) GROUP BY submission_id
+), quarantined AS (
+    SELECT submission_id, count(*) AS n FROM quarantine GROUP BY submission_id
+), received AS (
+    SELECT submission_id, count(*) AS n FROM raw_records GROUP BY submission_id
+)
+SELECT s.file_name, s.status, s.rows_received, s.rows_accepted, s.rows_quarantined,
+       coalesce(r.n, 0) AS lines_read, coalesce(a.n, 0) AS lines_accepted, coalesce(q.n, 0) AS lines_quarantined
+FROM submissions s
+LEFT JOIN received r USING (submission_id)
+LEFT JOIN accepted a USING (submission_id)
+LEFT JOIN quarantined q USING (submission_id)
+WHERE s.status <> 'received'
+  AND (s.rows_received <> s.rows_accepted + s.rows_quarantined
+       OR s.rows_received <> coalesce(r.n, 0)
+       OR s.rows_accepted <> coalesce(a.n, 0)
+       OR s.rows_quarantined <> coalesce(q.n, 0))
+ORDER BY s.file_name;

@@ -1,0 +1,82 @@
+-- The findings this run derives (SPEC 4), with the evidence rows each rests on.
+-- Reads commitment_status (this run), overdue_periods, counted_lines; variables: run_id, as_of.
+
+-- Accepted, counted recycled lines that claim recycled tonnes without evidence.
+CREATE OR REPLACE TEMP TABLE unsupported_claims AS
+SELECT left(sha256('unsupported_claim|' || l.submission_id || '|' || l.source_row), 16) AS finding_id,
+       l.*, s.file_name, s.file_sha256
+FROM recycled_material_lines_marked l JOIN submissions s USING (submission_id)
+WHERE NOT l.superseded AND l.evidence_ref IS NULL AND l.recycled_tonnes > 0
+  AND l.period_end <= getvariable('as_of')::DATE;
+
+CREATE OR REPLACE TEMP TABLE derived_findings AS
+WITH this_run AS (
+    SELECT s.*, m.description, coalesce(m.due_date, k.end_date) AS due
+    FROM commitment_status s
+    JOIN commitments m USING (commitment_id)
+    JOIN contracts k ON k.contract_id = s.contract_id
+    WHERE s.run_id = getvariable('run_id')
+), unit AS (
+    SELECT *, CASE metric WHEN 'hours' THEN 'uur' WHEN 'eur' THEN 'euro' ELSE '%' END AS unit FROM this_run
+)
+SELECT left(sha256('commitment_breached|' || commitment_id), 16) AS finding_id,
+       'commitment_breached' AS kind, 'high' AS severity, contract_id, commitment_id,
+       kind AS report_type, NULL AS period,
+       printf('Toezegging niet nagekomen per %s: %s van %s %s gerealiseerd (tekort %s).',
+              strftime(due, '%d-%m-%Y'), coalesce(printf('%.1f', achieved), 'geen gegevens'),
+              printf('%.1f', target), unit, printf('%.1f', shortfall)) AS detail
+FROM unit WHERE status = 'breached'
+UNION ALL
+SELECT left(sha256('commitment_behind|' || commitment_id), 16), 'commitment_behind', 'medium',
+       contract_id, commitment_id, kind, NULL,
+       printf('Achter op schema: %s %s gerealiseerd, verwacht %s (doel %s per %s).',
+              printf('%.1f', achieved), unit, printf('%.1f', expected), printf('%.1f', target),
+              strftime(due, '%d-%m-%Y'))
+FROM unit WHERE status = 'behind'
+UNION ALL
+SELECT left(sha256('report_overdue|' || contract_id || '|' || report_type || '|' || period), 16),
+       'report_overdue', 'medium', contract_id, NULL, report_type, period,
+       printf('Rapportage %s over %s (%s t/m %s) ontbreekt; uiterlijk %s verwacht.',
+              report_type, period, strftime(period_start, '%d-%m-%Y'), strftime(period_end, '%d-%m-%Y'),
+              strftime(due_by, '%d-%m-%Y'))
+FROM overdue_periods
+UNION ALL
+SELECT finding_id, 'unsupported_claim', 'low', contract_id, NULL, 'recycled_material', NULL,
+       printf('%s ton gerecycled %s in %s, rij %d zonder bewijsstuk: telt als 0.',
+              printf('%.1f', recycled_tonnes), material, file_name, source_row)
+FROM unsupported_claims
+UNION ALL
+SELECT left(sha256('data_quality|' || submission_id), 16), 'data_quality', 'low', NULL, NULL,
+       report_type, NULL,
+       CASE WHEN status = 'refused' THEN printf('Bestand %s geweigerd: %s.', file_name, refusal_reason)
+            ELSE printf('%d van %d regels van %s in quarantaine.', rows_quarantined, rows_received, file_name)
+       END
+FROM submissions WHERE status = 'refused' OR rows_quarantined > 0;
+
+-- Evidence: the file (by sha256) and row of every line a finding rests on.
+CREATE OR REPLACE TEMP TABLE derived_evidence AS
+WITH commitment_findings AS (
+    SELECT finding_id, commitment_id FROM derived_findings
+    WHERE kind IN ('commitment_breached', 'commitment_behind')
+)
+SELECT f.finding_id, s.file_name, s.file_sha256, l.source_row, 'geteld' AS role
+FROM commitment_findings f
+JOIN counted_lines l USING (commitment_id)
+JOIN submissions s USING (submission_id)
+UNION ALL
+SELECT f.finding_id, m.file_name, m.file_sha256, m.source_row, 'toezegging'
+FROM commitment_findings f JOIN commitments m USING (commitment_id)
+UNION ALL
+SELECT f.finding_id, k.file_name, k.file_sha256, k.source_row, 'contract'
+FROM derived_findings f JOIN contracts k USING (contract_id)
+WHERE f.kind IN ('commitment_breached', 'commitment_behind', 'report_overdue')
+UNION ALL
+SELECT f.finding_id, m.file_name, m.file_sha256, m.source_row, 'toezegging'
+FROM derived_findings f JOIN commitments m ON m.contract_id = f.contract_id AND m.kind = f.report_type
+WHERE f.kind = 'report_overdue'
+UNION ALL
+SELECT finding_id, file_name, file_sha256, source_row, 'zonder bewijsstuk' FROM unsupported_claims
+UNION ALL
+SELECT left(sha256('data_quality|' || s.submission_id), 16), s.file_name, s.file_sha256, q.source_row,
+       'quarantaine: ' || q.reasons
+FROM submissions s JOIN quarantine q USING (submission_id);

@@ -1,0 +1,96 @@
+-- The warehouse: every table the pipeline keeps. Created once, never dropped.
+
+CREATE TABLE IF NOT EXISTS runs (
+    run_id        VARCHAR PRIMARY KEY,
+    started_at    TIMESTAMP NOT NULL,
+    finished_at   TIMESTAMP,
+    as_of         DATE NOT NULL,
+    code_version  VARCHAR NOT NULL,
+    rule_version  VARCHAR NOT NULL,
+    status        VARCHAR NOT NULL,       -- running | completed | failed
+    data_dir      VARCHAR
+);
+
+-- The buyer's own data, replaced as a whole by each run that validated it.
+CREATE TABLE IF NOT EXISTS contracts (
+    contract_id VARCHAR PRIMARY KEY, buyer VARCHAR, title VARCHAR, supplier_kvk VARCHAR,
+    supplier_name VARCHAR, value_eur DOUBLE, start_date DATE, end_date DATE,
+    contract_manager VARCHAR, reporting_frequency VARCHAR, report_grace_days INTEGER,
+    block_table VARCHAR, file_name VARCHAR, file_sha256 VARCHAR, source_row BIGINT
+);
+CREATE TABLE IF NOT EXISTS commitments (
+    commitment_id VARCHAR PRIMARY KEY, contract_id VARCHAR, kind VARCHAR, metric VARCHAR,
+    target DOUBLE, target_pct_of_value DOUBLE, scope VARCHAR, due_date DATE, trajectory VARCHAR,
+    tolerance_pct DOUBLE, penalty_rule VARCHAR, penalty_rate_eur DOUBLE,
+    penalty_amount_eur DOUBLE, description VARCHAR,
+    file_name VARCHAR, file_sha256 VARCHAR, source_row BIGINT
+);
+CREATE TABLE IF NOT EXISTS block_values (
+    table_id VARCHAR, code VARCHAR, kind VARCHAR, value_eur_per_year DOUBLE
+);
+
+-- Supplier submissions: one row per file received, keyed by name and content.
+CREATE TABLE IF NOT EXISTS submissions (
+    submission_id    VARCHAR PRIMARY KEY,
+    file_name        VARCHAR NOT NULL,
+    file_sha256      VARCHAR NOT NULL,
+    received_at      TIMESTAMP NOT NULL,
+    report_type      VARCHAR,
+    status           VARCHAR NOT NULL,    -- accepted | refused | duplicate (received: read, not yet validated)
+    refusal_reason   VARCHAR,
+    rows_received    BIGINT NOT NULL,
+    rows_accepted    BIGINT NOT NULL,
+    rows_quarantined BIGINT NOT NULL,
+    run_id           VARCHAR NOT NULL
+);
+-- Every record of every file read, as read (BSN values masked); validation works from here.
+CREATE TABLE IF NOT EXISTS raw_records (
+    submission_id VARCHAR NOT NULL,
+    source_row    BIGINT NOT NULL,
+    decimal_comma BOOLEAN NOT NULL,       -- the file's number convention
+    raw           VARCHAR NOT NULL        -- JSON object of the record's cells
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+    submission_id VARCHAR NOT NULL,
+    source_row    BIGINT,
+    reasons       VARCHAR NOT NULL,
+    raw           VARCHAR NOT NULL
+);
+
+-- Accepted lines, one table per report type.
+CREATE TABLE IF NOT EXISTS social_return_lines (
+    submission_id VARCHAR, source_row BIGINT, contract_id VARCHAR, supplier_kvk VARCHAR,
+    period_start DATE, period_end DATE, submitted_at TIMESTAMP,
+    person_ref VARCHAR, target_group VARCHAR, hours DOUBLE, amount_eur DOUBLE, bonus VARCHAR,
+    raw VARCHAR
+);
+CREATE TABLE IF NOT EXISTS recycled_material_lines (
+    submission_id VARCHAR, source_row BIGINT, contract_id VARCHAR, supplier_kvk VARCHAR,
+    period_start DATE, period_end DATE, submitted_at TIMESTAMP,
+    material VARCHAR, delivered_tonnes DOUBLE, recycled_tonnes DOUBLE, evidence_ref VARCHAR,
+    raw VARCHAR
+);
+CREATE TABLE IF NOT EXISTS zero_emission_equipment_lines (
+    submission_id VARCHAR, source_row BIGINT, contract_id VARCHAR, supplier_kvk VARCHAR,
+    period_start DATE, period_end DATE, submitted_at TIMESTAMP,
+    machine_id VARCHAR, power_kw DOUBLE, energy_source VARCHAR, hours DOUBLE,
+    raw VARCHAR
+);
+
+-- Evaluation results: one row per run and commitment.
+CREATE TABLE IF NOT EXISTS commitment_status (
+    run_id VARCHAR, as_of DATE, commitment_id VARCHAR, contract_id VARCHAR, kind VARCHAR,
+    metric VARCHAR, target DOUBLE, achieved DOUBLE, expected DOUBLE, status VARCHAR,
+    shortfall DOUBLE, forecast_at_due DOUBLE, penalty_estimate_eur DOUBLE,
+    numerator DOUBLE, denominator DOUBLE
+);
+
+-- Findings keep their id across runs; status follows whether the last run derived them.
+CREATE TABLE IF NOT EXISTS findings (
+    finding_id VARCHAR PRIMARY KEY, kind VARCHAR, severity VARCHAR, contract_id VARCHAR,
+    commitment_id VARCHAR, report_type VARCHAR, period VARCHAR, detail VARCHAR,
+    status VARCHAR, first_seen_run VARCHAR, last_seen_run VARCHAR, resolved_run VARCHAR
+);
+CREATE TABLE IF NOT EXISTS finding_evidence (
+    finding_id VARCHAR, file_name VARCHAR, file_sha256 VARCHAR, source_row BIGINT, role VARCHAR
+);

@@ -1,0 +1,76 @@
+-- Derived views over the stored lines; recreated on every connection, they hold no state.
+
+-- A report group: the lines of one file for one contract, report type and period.
+-- The latest submission of a group key replaces the others (SPEC 1.4).
+CREATE OR REPLACE VIEW report_groups AS
+WITH groups AS (
+    SELECT submission_id, contract_id, 'social_return' AS report_type, period_start, period_end, max(submitted_at) AS submitted_at
+    FROM social_return_lines GROUP BY ALL
+    UNION ALL
+    SELECT submission_id, contract_id, 'recycled_material', period_start, period_end, max(submitted_at)
+    FROM recycled_material_lines GROUP BY ALL
+    UNION ALL
+    SELECT submission_id, contract_id, 'zero_emission_equipment', period_start, period_end, max(submitted_at)
+    FROM zero_emission_equipment_lines GROUP BY ALL
+), ranked AS (
+    SELECT g.*, s.file_name, s.received_at,
+           first_value(g.submission_id) OVER latest AS current_submission_id
+    FROM groups g JOIN submissions s USING (submission_id)
+    WINDOW latest AS (
+        PARTITION BY g.contract_id, g.report_type, g.period_start, g.period_end
+        ORDER BY coalesce(g.submitted_at, s.received_at) DESC, s.file_name DESC
+    )
+)
+SELECT *, submission_id <> current_submission_id AS superseded FROM ranked;
+
+-- Accepted lines with their supersession mark: replaced lines stay visible.
+CREATE OR REPLACE VIEW social_return_lines_marked AS
+SELECT l.*, g.superseded
+FROM social_return_lines l
+JOIN report_groups g ON g.report_type = 'social_return' AND g.submission_id = l.submission_id
+ AND g.contract_id = l.contract_id AND g.period_start = l.period_start AND g.period_end = l.period_end;
+
+CREATE OR REPLACE VIEW recycled_material_lines_marked AS
+SELECT l.*, g.superseded
+FROM recycled_material_lines l
+JOIN report_groups g ON g.report_type = 'recycled_material' AND g.submission_id = l.submission_id
+ AND g.contract_id = l.contract_id AND g.period_start = l.period_start AND g.period_end = l.period_end;
+
+CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS
+SELECT l.*, g.superseded
+FROM zero_emission_equipment_lines l
+JOIN report_groups g ON g.report_type = 'zero_emission_equipment' AND g.submission_id = l.submission_id
+ AND g.contract_id = l.contract_id AND g.period_start = l.period_start AND g.period_end = l.period_end;
+
+-- Social return valued with the contract's block table (bouwblokkenmethode, SPEC 1.5):
+-- an hour is worth the yearly value / 1872; a person counts for at most 3744 hours a contract.
+CREATE OR REPLACE VIEW social_return_valued AS
+WITH current_lines AS (
+    SELECT l.*, c.block_table
+    FROM social_return_lines_marked l JOIN contracts c USING (contract_id)
+    WHERE NOT l.superseded
+), bonus_codes AS (
+    SELECT submission_id, source_row, block_table, unnest(string_split(bonus, '|')) AS code
+    FROM current_lines WHERE bonus IS NOT NULL
+), bonus_value AS (
+    SELECT b.submission_id, b.source_row, sum(v.value_eur_per_year) AS value_eur_per_year
+    FROM bonus_codes b JOIN block_values v ON v.table_id = b.block_table AND v.code = b.code AND v.kind = 'bonus'
+    GROUP BY ALL
+), capped AS (
+    SELECT l.*,
+           coalesce(sum(l.hours) OVER (
+               PARTITION BY l.contract_id, l.person_ref
+               ORDER BY l.period_start, l.period_end, l.submission_id, l.source_row
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS hours_before
+    FROM current_lines l
+)
+SELECT c.*,
+       greatest(0, least(coalesce(c.hours, 0), 3744 - c.hours_before)) AS counted_hours,
+       coalesce(c.hours, 0) > 3744 - c.hours_before AS capped,
+       CASE WHEN c.target_group = 'sociale_onderneming' THEN coalesce(c.amount_eur, 0)
+            ELSE greatest(0, least(coalesce(c.hours, 0), 3744 - c.hours_before))
+                 * (g.value_eur_per_year + coalesce(b.value_eur_per_year, 0)) / 1872
+       END AS value_eur
+FROM capped c
+LEFT JOIN block_values g ON g.table_id = c.block_table AND g.code = c.target_group AND g.kind = 'group'
+LEFT JOIN bonus_value b USING (submission_id, source_row);

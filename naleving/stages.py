@@ -1,0 +1,122 @@
+"""The nightly run's stages as plain functions over the warehouse.
+
+Each stage is one transaction: it either lands whole or leaves the warehouse as it was.
+The Dagster assets call these; tests can call them without an orchestrator.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import logging
+
+import duckdb
+import polars as pl
+
+from naleving import config, ingest, validate
+from naleving.register import load_register
+from naleving.warehouse import run_sql, transaction
+
+REPORT_TYPES = tuple(validate.LINE_COLUMNS)
+log = logging.getLogger(__name__)
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, data_dir: Path) -> None:
+    con.execute(
+        "INSERT INTO runs VALUES (?, ?, NULL, ?, ?, ?, 'running', ?) ON CONFLICT DO NOTHING",
+        [run_id, config.now(), as_of, config.code_version(), config.RULE_VERSION, str(data_dir)],
+    )
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str) -> None:
+    con.execute("UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?", [config.now(), status, run_id])
+
+
+def store_register(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict:
+    """Validate the buyer's register and replace the stored one; raises RegisterError first."""
+    register = load_register(data_dir)
+    with transaction(con):
+        for table, frame in (("contracts", register.contracts), ("commitments", register.commitments),
+                             ("block_values", register.block_values)):
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
+    log.info("Register gelezen: %d contracten, %d toezeggingen", register.contracts.height, register.commitments.height)
+    return {"contracts": register.contracts.height, "commitments": register.commitments.height}
+
+
+def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str) -> list[ingest.Submission]:
+    """Record every new file in the submissions ledger and keep its raw records."""
+    seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions").fetchall())
+    known_sha = {sha for _, sha in seen}
+    found = ingest.new_submissions(data_dir, seen, known_sha, config.now())
+    if not found:
+        return found
+    ledger = pl.DataFrame([s.ledger_row(run_id) for s in found], schema_overrides={"rows_received": pl.Int64})
+    read = [s.records.with_columns(pl.lit(s.submission_id).alias("submission_id")) for s in found if s.records is not None]
+    refused = [
+        s.records.select("source_row", pl.lit(s.refusal_reason.split(":")[0]).alias("reasons"), "raw")
+        .with_columns(pl.lit(s.submission_id).alias("submission_id"))
+        for s in found if s.status == "refused" and s.records is not None
+    ]
+    with transaction(con):
+        con.execute("INSERT INTO submissions BY NAME SELECT * FROM ledger")
+        if read:
+            records = pl.concat(read)
+            con.execute("INSERT INTO raw_records BY NAME SELECT * FROM records")
+        if refused:
+            quarantined = pl.concat(refused)
+            con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
+    return found
+
+
+def validate_received(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Validate the lines of every submission received but not yet validated."""
+    contracts = con.sql("SELECT * FROM contracts").pl()
+    block_values = con.sql("SELECT * FROM block_values").pl()
+    results = []
+    for report_type in REPORT_TYPES:
+        records = con.execute(
+            """SELECT r.submission_id, r.source_row, r.decimal_comma, r.raw
+               FROM raw_records r JOIN submissions s USING (submission_id)
+               WHERE s.status = 'received' AND s.report_type = ?""",
+            [report_type],
+        ).pl()
+        if records.height:
+            log.info("Valideren: %d regels %s", records.height, report_type)
+            results.append((report_type, validate.validate_lines(report_type, records, contracts, block_values)))
+    with transaction(con):
+        for report_type, result in results:
+            accepted, quarantined = result.accepted, result.quarantine
+            con.execute(f"INSERT INTO {report_type}_lines BY NAME SELECT * FROM accepted")
+            con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
+        tally = validate.counts([r for _, r in results]) if results else None
+        if tally is not None:
+            con.execute(
+                """UPDATE submissions s SET rows_accepted = t.rows_accepted, rows_quarantined = t.rows_quarantined
+                   FROM tally t WHERE s.submission_id = t.submission_id"""
+            )
+        con.execute("UPDATE submissions SET status = 'accepted' WHERE status = 'received'")
+    return {
+        "lines_accepted": sum(r.accepted.height for _, r in results),
+        "lines_quarantined": sum(r.quarantine.height for _, r in results),
+    }
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.DataFrame:
+    """Append this run's commitment_status; returns it."""
+    log.info("Toezeggingen evalueren per %s", as_of.isoformat())
+    with transaction(con):
+        con.execute("DELETE FROM commitment_status WHERE run_id = ?", [run_id])
+        run_sql(con, "counted_lines", as_of=as_of)
+        run_sql(con, "commitment_status", run_id=run_id, as_of=as_of)
+    return con.execute("SELECT * FROM commitment_status WHERE run_id = ? ORDER BY commitment_id", [run_id]).pl()
+
+
+def derive_findings(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.DataFrame:
+    """Derive findings and their evidence, and move each finding through its lifecycle."""
+    with transaction(con):
+        run_sql(con, "counted_lines", as_of=as_of)
+        run_sql(con, "overdue_periods", as_of=as_of)
+        run_sql(con, "derive_findings", run_id=run_id, as_of=as_of)
+        run_sql(con, "apply_findings", run_id=run_id)
+    return con.sql("SELECT * FROM findings ORDER BY finding_id").pl()

@@ -1,0 +1,65 @@
+"""The summary a contract manager reads after a run (Dutch first, codes in brackets)."""
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+STATUS_NL = {
+    "breached": "niet nagekomen", "behind": "achter op schema", "on_track": "op schema",
+    "met": "nagekomen", "no_data": "geen gegevens", "not_started": "nog niet gestart",
+}
+FILE_STATUS_NL = {"accepted": "geaccepteerd", "refused": "geweigerd", "duplicate": "duplicaat"}
+SEVERITY_NL = {"high": "hoog", "medium": "middel", "low": "laag"}
+KIND_NL = {
+    "commitment_breached": "toezegging niet nagekomen", "commitment_behind": "toezegging achter op schema",
+    "report_overdue": "rapportage te laat", "unsupported_claim": "claim zonder bewijs",
+    "data_quality": "datakwaliteit",
+}
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def eur(value: float) -> str:
+    """€ 12.500,00: Dutch notation."""
+    return "€ " + f"{value:,.2f}".translate(str.maketrans(",.", ".,"))
+
+
+def _counts(frame: pl.DataFrame, column: str, names: dict[str, str]) -> str:
+    counted = dict(frame.group_by(column).len().iter_rows())
+    return ", ".join(f"{label} ({code}) {_n(counted[code])}" for code, label in names.items() if code in counted) or "geen"
+
+
+def summarize(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
+    run = con.execute("SELECT as_of, status FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    files = con.execute("SELECT * FROM submissions WHERE run_id = ?", [run_id]).pl()
+    status = con.execute("SELECT * FROM commitment_status WHERE run_id = ?", [run_id]).pl()
+    open_findings = con.sql("SELECT * FROM findings WHERE status = 'open'").pl()
+    resolved = con.execute("SELECT count(*) FROM findings WHERE resolved_run = ?", [run_id]).fetchone()[0]
+    total_files = con.sql("SELECT count(*) FROM submissions").fetchone()[0]
+    breached = (
+        status.filter(pl.col("status") == "breached")
+        .join(con.sql("SELECT contract_id, buyer, supplier_name, contract_manager FROM contracts").pl(), on="contract_id")
+        .sort("contract_id", "commitment_id")
+    )
+    as_of = run[0].strftime("%d-%m-%Y") if run else "?"
+    lines = [
+        f"Naleving — run {run_id[:8]} per {as_of} ({run[1] if run else 'onbekend'})",
+        f"Bestanden:        {_n(files.height)} nieuw ontvangen — {_counts(files, 'status', FILE_STATUS_NL)}; {_n(total_files)} in totaal",
+        f"Regels:           {_n(int(files['rows_accepted'].sum() or 0))} geaccepteerd, "
+        f"{_n(int(files['rows_quarantined'].sum() or 0))} in quarantaine (van {_n(int(files['rows_received'].sum() or 0))} ontvangen)",
+        f"Toezeggingen:     {_n(status.height)} — {_counts(status, 'status', STATUS_NL)}",
+        f"Open bevindingen: {_n(open_findings.height)} — {_counts(open_findings, 'severity', SEVERITY_NL)}; {_n(resolved)} opgelost deze run",
+        f"                  {_counts(open_findings, 'kind', KIND_NL)}",
+    ]
+    if breached.height:
+        lines.append("Niet nagekomen toezeggingen:")
+        lines += [
+            f"  {r['contract_id']} {r['commitment_id']} ({r['buyer']}, {r['supplier_name'] or '?'}): "
+            f"tekort {r['shortfall']:.1f}".replace(".", ",")
+            + (f", boete-indicatie {eur(r['penalty_estimate_eur'])}" if r["penalty_estimate_eur"] is not None else "")
+            + f" — {r['contract_manager']}"
+            for r in breached.iter_rows(named=True)
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,156 @@
+"""Validating supplier report lines: each line is accepted or quarantined with its reasons.
+
+Reading problems (missing, bad number/date/period) come from typing the text; value
+rules come from the pandera schema of the report type; rules that need the contract
+register (unknown contract, wrong supplier, codes of the contract's valuation table)
+and the duplicate rule are joins over the whole batch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from naleving import parsing, schemas
+from naleving.columns import ENERGY_SOURCE_ALIASES
+from naleving.fields import REASONS, Field, add_reason, parse_fields
+
+SOCIAL_ENTERPRISE = "sociale_onderneming"
+
+COMMON_FIELDS = [
+    Field("contract_id", required=True),
+    Field("supplier_kvk", "kvk", required=True),
+    Field("submitted_at", "datetime"),
+]
+TYPE_FIELDS = {
+    "social_return": [
+        Field("person_ref"), Field("target_group", "code", required=True),
+        Field("hours", "number"), Field("amount_eur", "number"), Field("bonus"),
+    ],
+    "recycled_material": [
+        Field("material", "code", required=True), Field("delivered_tonnes", "number", required=True),
+        Field("recycled_tonnes", "number", required=True), Field("evidence_ref"),
+    ],
+    "zero_emission_equipment": [
+        Field("machine_id", required=True), Field("power_kw", "number", required=True),
+        Field("energy_source", "code", required=True), Field("hours", "number", required=True),
+    ],
+}
+LINE_MODELS = {
+    "social_return": schemas.SocialReturnLine,
+    "recycled_material": schemas.RecycledMaterialLine,
+    "zero_emission_equipment": schemas.ZeroEmissionEquipmentLine,
+}
+KEY_COLUMNS = ["submission_id", "source_row", "contract_id", "supplier_kvk", "period_start", "period_end", "submitted_at"]
+LINE_COLUMNS = {
+    "social_return": [*KEY_COLUMNS, "person_ref", "target_group", "hours", "amount_eur", "bonus", "raw"],
+    "recycled_material": [*KEY_COLUMNS, "material", "delivered_tonnes", "recycled_tonnes", "evidence_ref", "raw"],
+    "zero_emission_equipment": [*KEY_COLUMNS, "machine_id", "power_kw", "energy_source", "hours", "raw"],
+}
+RAW_COLUMNS = sorted({"period", "period_start", "period_end"} | {f.name for fs in [COMMON_FIELDS, *TYPE_FIELDS.values()] for f in fs})
+
+
+@dataclass(frozen=True)
+class Validated:
+    accepted: pl.DataFrame      # LINE_COLUMNS of the report type
+    quarantine: pl.DataFrame    # submission_id, source_row, reasons, raw
+
+
+def decode(records: pl.DataFrame) -> pl.DataFrame:
+    """Raw records (JSON text) back to one text column per known field."""
+    cells = pl.col("raw").str.json_decode(pl.Struct({c: pl.String for c in RAW_COLUMNS}))
+    return records.with_columns(cells.alias("_cells")).unnest("_cells")
+
+
+def _period(frame: pl.DataFrame) -> pl.DataFrame:
+    """period (2025-Q3, …) or period_start + period_end, to two dates; `bad_period` when unreadable."""
+    named = parsing.period(pl.col("period"))
+    has_named = pl.col("period").is_not_null()
+    has_dates = pl.col("period_start").is_not_null() & pl.col("period_end").is_not_null()
+    frame = frame.with_columns(
+        pl.when(has_named).then(named.struct.field("start")).otherwise(parsing.date(pl.col("period_start"))).alias("period_start"),
+        pl.when(has_named).then(named.struct.field("end")).otherwise(parsing.date(pl.col("period_end"))).alias("period_end"),
+        (has_named | has_dates).alias("_has_period"),
+    )
+    frame = add_reason(frame, "missing:period", ~pl.col("_has_period"))
+    unreadable = pl.col("_has_period") & (pl.col("period_start").is_null() | pl.col("period_end").is_null())
+    return add_reason(frame, "bad_period", unreadable).drop("_has_period", "period")
+
+
+def _social_return_needs(frame: pl.DataFrame) -> pl.DataFrame:
+    """A person's hours need a person; a social-enterprise purchase needs its amount instead."""
+    enterprise = parsing.code(pl.col("target_group")) == SOCIAL_ENTERPRISE
+    frame = add_reason(frame, "missing:person_ref", ~enterprise & pl.col("person_ref").is_null())
+    frame = add_reason(frame, "missing:hours", ~enterprise & pl.col("hours").is_null())
+    return add_reason(frame, "missing:amount_eur", enterprise & pl.col("amount_eur").is_null())
+
+
+def _against_register(frame: pl.DataFrame, contracts: pl.DataFrame) -> pl.DataFrame:
+    known = contracts.select(
+        "contract_id", pl.col("supplier_kvk").alias("_kvk"), pl.col("start_date").alias("_start"),
+        pl.col("end_date").alias("_end"), pl.col("block_table").alias("_table"),
+    )
+    frame = frame.join(known, on="contract_id", how="left")
+    found = pl.col("_kvk").is_not_null()
+    frame = add_reason(frame, "unknown_contract", pl.col("contract_id").is_not_null() & ~found)
+    frame = add_reason(frame, "supplier_mismatch", found & (pl.col("supplier_kvk") != pl.col("_kvk")))
+    outside = (pl.col("period_end") < pl.col("_start")) | (pl.col("period_start") > pl.col("_end"))
+    return add_reason(frame, "period_outside_contract", found & outside)
+
+
+def _codes_of_table(frame: pl.DataFrame, block_values: pl.DataFrame) -> pl.DataFrame:
+    """Target group and bonus codes must be codes of the contract's own valuation table."""
+    codes = block_values.select(pl.col("table_id").alias("_table"), "code", "kind")
+    groups = codes.filter(pl.col("kind") == "group").select("_table", pl.col("code").alias("target_group"), pl.lit(True).alias("_group_known"))
+    frame = frame.join(groups, on=["_table", "target_group"], how="left")
+    unknown_group = pl.col("_table").is_not_null() & (pl.col("target_group") != SOCIAL_ENTERPRISE) & pl.col("_group_known").is_null()
+    frame = add_reason(frame, "unknown_target_group", unknown_group)
+
+    bonuses = codes.filter(pl.col("kind") == "bonus").select("_table", pl.col("code").alias("_bonus"), pl.lit(True).alias("_bonus_known"))
+    per_code = (
+        frame.select("_line", "_table", pl.col("bonus").str.split("|").alias("_bonus"))
+        .explode("_bonus")
+        .with_columns(parsing.code(pl.col("_bonus")))
+        .filter(pl.col("_bonus").is_not_null() & (pl.col("_bonus") != "") & pl.col("_table").is_not_null())
+        .join(bonuses, on=["_table", "_bonus"], how="left")
+        .group_by("_line")
+        .agg(pl.col("_bonus").sort().str.join("|").alias("_bonus_codes"), pl.col("_bonus_known").is_null().any().alias("_bonus_unknown"))
+    )
+    frame = frame.join(per_code, on="_line", how="left")
+    frame = add_reason(frame, "unknown_bonus", pl.col("_bonus_unknown"))
+    return frame.with_columns(pl.col("_bonus_codes").alias("bonus"))
+
+
+def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFrame, block_values: pl.DataFrame) -> Validated:
+    """records: submission_id, source_row, decimal_comma, raw — all lines of one report type."""
+    frame = decode(records).with_row_index("_line").with_columns(pl.lit([], pl.List(pl.String)).alias(REASONS))
+    if report_type == "social_return":
+        frame = _social_return_needs(frame)
+    frame = parse_fields(frame, [*COMMON_FIELDS, *TYPE_FIELDS[report_type]], pl.col("decimal_comma"))
+    frame = _period(frame)
+    frame = _against_register(frame, contracts)
+    if report_type == "social_return":
+        frame = _codes_of_table(frame, block_values)
+    if report_type == "zero_emission_equipment":
+        frame = frame.with_columns(pl.col("energy_source").replace(ENERGY_SOURCE_ALIASES))
+    frame = frame.sort("_line")  # joins do not keep row order; "first" and pandera's index need it
+    frame = add_reason(frame, "duplicate_line", ~pl.col("raw").is_first_distinct().over("submission_id"))
+
+    failed = schemas.violations(LINE_MODELS[report_type], frame)
+    frame = frame.join(
+        failed.group_by("index").agg(pl.col("reason").alias("_schema")),
+        left_on="_line", right_on="index", how="left",
+    ).with_columns(pl.concat_list(REASONS, pl.col("_schema").fill_null([])).list.unique(maintain_order=True).alias(REASONS))
+
+    accepted = frame.filter(pl.col(REASONS).list.len() == 0).select(LINE_COLUMNS[report_type])
+    quarantine = frame.filter(pl.col(REASONS).list.len() > 0).select(
+        "submission_id", "source_row", pl.col(REASONS).list.join(";").alias("reasons"), "raw"
+    )
+    return Validated(accepted.sort("submission_id", "source_row"), quarantine.sort("submission_id", "source_row"))
+
+
+def counts(validated: list[Validated]) -> pl.DataFrame:
+    """Accepted and quarantined lines per submission."""
+    accepted = pl.concat([v.accepted.select("submission_id") for v in validated]).group_by("submission_id").len("rows_accepted")
+    quarantined = pl.concat([v.quarantine.select("submission_id") for v in validated]).group_by("submission_id").len("rows_quarantined")
+    return accepted.join(quarantined, on="submission_id", how="full", coalesce=True).fill_null(0)

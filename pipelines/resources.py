@@ -1,0 +1,35 @@
+"""The one resource every asset shares: where the data and the warehouse are, and as of when."""
+
+import os
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+import dagster as dg
+import duckdb
+
+from naleving import config, warehouse
+
+
+class Naleving(dg.ConfigurableResource):
+    data_dir: str = os.environ.get("NALEVING_DATA", str(config.DEFAULT_DATA_DIR))
+    warehouse: str = os.environ.get("NALEVING_WAREHOUSE", str(config.DEFAULT_STATE_DIR / config.WAREHOUSE_FILE))
+    as_of: str = ""   # YYYY-MM-DD; empty: today in Europe/Amsterdam
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    @property
+    def state_dir(self) -> Path:
+        return Path(self.warehouse).parent
+
+    def as_of_date(self) -> date:
+        return date.fromisoformat(self.as_of) if self.as_of else config.today()
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        # Our own context manager closes the connection even when the asset raises.
+        with warehouse.connect(self.warehouse) as con:
+            yield con

@@ -1,0 +1,29 @@
+"""Starts the nightly job when files land in reports/.
+
+The sensor never opens the warehouse (the running job may hold its lock): it compares a
+fingerprint of the folder (names, sizes, modification times) with the one it saw last.
+"""
+
+import hashlib
+
+import dagster as dg
+
+from naleving.ingest import report_files
+from pipelines.jobs import nightly
+from pipelines.resources import Naleving
+
+
+def folder_fingerprint(naleving: Naleving) -> str:
+    digest = hashlib.sha256()
+    for path in report_files(naleving.data_path):
+        stat = path.stat()
+        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@dg.sensor(job=nightly, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+def new_reports(context: dg.SensorEvaluationContext, naleving: Naleving) -> dg.SensorResult | dg.SkipReason:
+    fingerprint = folder_fingerprint(naleving)
+    if fingerprint == context.cursor:
+        return dg.SkipReason("Geen nieuwe of gewijzigde bestanden in reports/.")
+    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
