@@ -1,0 +1,35 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+AS_OF ?=
+
+.PHONY: run test ui validate-definitions sample-data clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)  ## the nightly job once, on sample_data/
+	$(BIN)/naleving run --data sample_data $(if $(AS_OF),--as-of $(AS_OF))
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+ui: $(STAMP)  ## the Dagster UI: asset graph, checks, schedule and sensor
+	mkdir -p .naleving/dagster
+	test -f .naleving/dagster/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > .naleving/dagster/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/.naleving/dagster $(BIN)/dagster dev -w workspace.yaml
+
+validate-definitions: $(STAMP)
+	$(BIN)/dagster definitions validate -w workspace.yaml
+
+sample-data: $(STAMP)  ## regenerate sample_data/ from its seeded generator
+	$(BIN)/python -m naleving.sample_world --out sample_data --seed 2026
+
+clean:
+	rm -rf .naleving
