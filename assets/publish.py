@@ -10,5 +10,5 @@ from pipelines.resources import Naleving
 @dg.asset(group_name="publish", deps=[findings], description="The run ledger entry: this run's tables are complete and checked.")
 def published_run(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.MaterializeResult:
     with naleving.connect() as con:
-        stages.finish_run(con, context.run_id, "completed")
-    return dg.MaterializeResult(metadata={"run_id": context.run_id, "as_of": naleving.as_of_date().isoformat()})
+        stages.finish_run(con, context.run.run_id, "completed")
+    return dg.MaterializeResult(metadata={"run_id": context.run.run_id, "as_of": naleving.as_of_date().isoformat()})

@@ -27,8 +27,10 @@ def _not_negative(data: pa.PolarsData) -> pl.LazyFrame:
     return data.lazyframe.select(pl.col(data.key) >= 0)
 
 
-def _period_days() -> pl.Expr:
-    return (pl.col("period_end") - pl.col("period_start")).dt.total_days() + 1
+def _within_period(hours_per_day: float) -> pl.Expr:
+    """Hours no more than the period allows; a backwards period is judged by bad_period alone."""
+    days = (pl.col("period_end") - pl.col("period_start")).dt.total_days() + 1
+    return (pl.col("hours") <= hours_per_day * days) | (days <= 0)
 
 
 class ReportLine(pa.DataFrameModel):
@@ -65,7 +67,7 @@ class SocialReturnLine(ReportLine):
 
     @pa.dataframe_check(name="hours_implausible")
     def at_most_60_hours_a_week(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("hours") <= 60 * _period_days() / 7)
+        return data.lazyframe.select(_within_period(60 / 7))
 
 
 class RecycledMaterialLine(ReportLine):
@@ -103,7 +105,7 @@ class ZeroEmissionEquipmentLine(ReportLine):
 
     @pa.dataframe_check(name="hours_implausible")
     def at_most_24_hours_a_day(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("hours") <= 24 * _period_days())
+        return data.lazyframe.select(_within_period(24))
 
 
 class Contract(pa.DataFrameModel):

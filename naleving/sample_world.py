@@ -1,0 +1,1096 @@
+"""Sample world for Naleving: fictional but realistic Dutch public contracts, the social
+and sustainable commitments in them, and the (messy) supplier reports about them.
+
+    python -m naleving.sample_world --out sample_data --seed 2026 [--extra-contracts N]
+
+The core world is hand-made (the tables below) and designed so that, evaluated as of
+2026-11-29, every commitment status and every finding kind of SPEC.md occurs. Its intended
+outcome is written to expected_outcomes.json; sample_data/README.md tells each contract's
+story. ``--extra-contracts N`` adds N randomly generated contracts (ids ``GEN-…``) with
+reports in the common formats plus some messy ones, for scale work; those are not part of
+expected_outcomes.json. The same seed always gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import shutil
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import xlsxwriter
+
+AS_OF = date(2026, 11, 29)
+# Fixed document properties, so that XLSX files are byte-identical between runs.
+XLSX_CREATED = datetime(2026, 1, 1)
+
+SR, RM, ZE = "social_return", "recycled_material", "zero_emission_equipment"
+
+UTRECHT = "Gemeente Utrecht"
+AMSTERDAM = "Gemeente Amsterdam"
+GELDERLAND = "Provincie Gelderland"
+RIVIERENLAND = "Waterschap Rivierenland"
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+# --------------------------------------------------------------------------------------
+# Contract register and commitments
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contract:
+    id: str
+    buyer: str
+    title: str
+    kvk: str
+    supplier: str
+    value: int
+    start: date
+    end: date
+    manager: str
+    frequency: str | None = None  # None: written empty, so the default (quarterly) applies
+    grace: int | None = None
+    block_table: str | None = None
+
+
+C_GROEN = Contract("UTR-2025-003", UTRECHT, "Groenonderhoud Utrecht-Oost 2025–2026", "01234567",
+                   "Groenwerk Utrecht B.V.", 2_400_000, d("2025-01-01"), d("2026-12-31"),
+                   "j.devries@utrecht.nl", "quarterly")
+C_SCHOLEN = Contract("UTR-2024-011", UTRECHT, "Renovatie en verduurzaming vier basisscholen Kanaleneiland",
+                     "30219876", "Bouwbedrijf Müller B.V.", 3_800_000, d("2024-04-01"), d("2026-06-30"),
+                     "j.devries@utrecht.nl", "half_yearly", 30)
+C_SCHOON = Contract("UTR-2026-008", UTRECHT, "Schoonmaak stadskantoor en wijkbureaus", "62184530",
+                    "Schoonmaakbedrijf De Vaart B.V.", 1_500_000, d("2026-01-01"), d("2027-12-31"),
+                    "s.elmoussaoui@utrecht.nl", "monthly", 14)
+C_LICHT = Contract("UTR-2025-014", UTRECHT, "Vervanging openbare verlichting door LED, Utrecht-West",
+                   "71550342", "Lichtnet Infra B.V.", 1_200_000, d("2025-04-01"), d("2027-03-31"),
+                   "s.elmoussaoui@utrecht.nl")
+C_KADE = Contract("AMS-2025-031", AMSTERDAM, "Herstel kademuren Herengracht, fase 2", "85123409",
+                  "Kademuur Combinatie Amstel V.O.F.", 9_500_000, d("2025-01-01"), d("2027-06-30"),
+                  "l.dekker@amsterdam.nl", "quarterly", None, "amsterdam-2025")
+C_BRUG = Contract("AMS-2026-004", AMSTERDAM, "Onderhoud beweegbare bruggen Amsterdam-Noord", "77340921",
+                  "Brugwerken Noord B.V.", 2_000_000, d("2026-01-01"), d("2027-12-31"),
+                  "l.dekker@amsterdam.nl", "quarterly", 45, "amsterdam-2025")
+C_N348 = Contract("GLD-2024-021", GELDERLAND, "Groot onderhoud N348 Arnhem–Dieren", "51820463",
+                  "Wegenbouw Veluwe B.V.", 6_200_000, d("2024-03-01"), d("2026-12-31"),
+                  "m.jansen@gelderland.nl", "yearly")
+C_N345 = Contract("GLD-2025-006", GELDERLAND, "Reconstructie kruispunten N345 Voorst", "60472918",
+                  "Grondverzet Achterhoek B.V.", 4_300_000, d("2025-07-01"), d("2027-06-30"),
+                  "m.jansen@gelderland.nl", "quarterly")
+C_FIETSBRUG = Contract("GLD-2026-001", GELDERLAND, "Nieuwbouw fietsbrug Apeldoorns Kanaal", "73018264",
+                       "Staalbouw IJssel B.V.", 3_100_000, d("2026-02-01"), d("2027-03-31"),
+                       "r.visser@gelderland.nl", "half_yearly", 30)
+C_DIJK = Contract("WSRL-2024-007", RIVIERENLAND, "Dijkversterking Tiel–Waardenburg, deeltraject Zennewijnen",
+                  "40225871", "Coöperatie Dijkwerkers Betuwe U.A.", 14_000_000, d("2024-01-01"),
+                  d("2027-06-30"), "a.smit@wsrl.nl", "half_yearly", 45)
+C_BAGGER = Contract("WSRL-2025-012", RIVIERENLAND, "Baggeren watergangen Bommelerwaard 2025–2026", "17093325",
+                    "Aannemersbedrijf Van der Linden & Zn. B.V.", 850_000, d("2025-03-01"), d("2026-10-31"),
+                    "h.vandijk@wsrl.nl", "quarterly", 21)
+C_GEMAAL = Contract("WSRL-2025-019", RIVIERENLAND, "Onderhoud gemalen en stuwen Betuwe 2025–2027", "34876120",
+                    "Pompen & Techniek Rivierenland B.V.", 2_750_000, d("2025-01-01"), d("2027-12-31"),
+                    "a.smit@wsrl.nl", "yearly")
+C_KADEN = Contract("WSRL-2027-002", RIVIERENLAND, "Onderhoud kaden en oevers Maas en Waal 2027", "56029384",
+                   "Oeverwerk Maas en Waal B.V.", 1_900_000, d("2027-01-01"), d("2027-12-31"),
+                   "h.vandijk@wsrl.nl")
+
+CONTRACTS = [C_GROEN, C_SCHOLEN, C_SCHOON, C_LICHT, C_KADE, C_BRUG, C_N348, C_N345, C_FIETSBRUG,
+             C_DIJK, C_BAGGER, C_GEMAAL, C_KADEN]
+
+
+@dataclass(frozen=True)
+class Commitment:
+    id: str
+    contract: Contract
+    kind: str
+    metric: str | None
+    target: float | None
+    scope: str | None = None
+    trajectory: str | None = None
+    tolerance: float | None = None
+    penalty_rule: str | None = None
+    penalty_rate: float | None = None
+    penalty_amount: float | None = None
+    due: date | None = None
+    target_pct: float | None = None
+    description: str = ""
+    expect: str = ""  # the designed status as of AS_OF
+
+
+COMMITMENTS = [
+    Commitment("UTR-2025-003-SR", C_GROEN, SR, "eur", None, target_pct=5, trajectory="linear",
+               penalty_rule="shortfall_eur", expect="on_track",
+               description="Opdrachtnemer zet ten minste 5% van de opdrachtwaarde in voor social return, "
+                           "gewaardeerd volgens de bouwblokkenmethode."),
+    Commitment("UTR-2024-011-SR", C_SCHOLEN, SR, "hours", 5000, trajectory="end",
+               penalty_rule="per_unit", penalty_rate=40, expect="met",
+               description="Opdrachtnemer realiseert gedurende de looptijd minimaal 5.000 uur werk voor "
+                           "personen met een afstand tot de arbeidsmarkt."),
+    Commitment("UTR-2026-008-SR", C_SCHOON, SR, None, 45000, trajectory="linear", tolerance=15,
+               expect="on_track",
+               description="Social return ter waarde van € 45.000, gelijkmatig te realiseren over de looptijd."),
+    Commitment("UTR-2025-014-ZE1", C_LICHT, ZE, "percent", 80, scope="<19", tolerance=5, expect="on_track",
+               description="Ten minste 80% van de draaiuren van materieel onder 19 kW is emissievrij "
+                           "(elektrisch of waterstof)."),
+    Commitment("UTR-2025-014-ZE2", C_LICHT, ZE, "percent", 50, scope="19-37", penalty_rule="fixed",
+               penalty_amount=7500, expect="on_track",
+               description="Ten minste 50% van de draaiuren van materieel van 19 tot 37 kW is emissievrij."),
+    Commitment("AMS-2025-031-SR", C_KADE, SR, "eur", 475000, trajectory="linear",
+               penalty_rule="shortfall_eur", expect="behind",
+               description="Opdrachtnemer levert social return ter waarde van € 475.000 (5% van de "
+                           "opdrachtsom) volgens de Amsterdamse bouwblokkentabel."),
+    Commitment("AMS-2026-004-SR", C_BRUG, SR, "eur", 60000, trajectory="linear", tolerance=10,
+               penalty_rule="fixed", penalty_amount=15000, expect="on_track",
+               description="Social return ter waarde van € 60.000; inkoop bij sociale ondernemingen telt mee."),
+    Commitment("GLD-2024-021-RM", C_N348, RM, "percent", 50, scope="asfalt", tolerance=0,
+               due=d("2025-12-31"), penalty_rule="fixed", penalty_amount=25000, expect="breached",
+               description="Uiterlijk 31-12-2025 bestaat ten minste 50% van het verwerkte asfalt uit "
+                           "gerecycled asfaltgranulaat."),
+    Commitment("GLD-2025-006-ZE1", C_N345, ZE, "percent", 60, scope="56-130", tolerance=5,
+               penalty_rule="per_unit", penalty_rate=1500, expect="behind",
+               description="Minimaal 60% van de draaiuren van mobiele werktuigen van 56 tot 130 kW is "
+                           "emissievrij."),
+    Commitment("GLD-2025-006-ZE2", C_N345, ZE, "percent", 30, scope=">=130", expect="no_data",
+               description="Minimaal 30% van de draaiuren van zwaar materieel (130 kW en meer) is emissievrij."),
+    Commitment("GLD-2026-001-RM", C_FIETSBRUG, RM, "percent", 30, scope="all", expect="on_track",
+               description="Ten minste 30% van alle geleverde bouwmaterialen (in tonnen) is gerecycled, "
+                           "aantoonbaar met certificaat of weegbon."),
+    Commitment("GLD-2026-001-ZE", C_FIETSBRUG, ZE, "percent", 50, scope="37-56", penalty_rule="fixed",
+               penalty_amount=10000, expect="on_track",
+               description="Minimaal 50% van de draaiuren van materieel van 37 tot 56 kW is emissievrij."),
+    Commitment("WSRL-2024-007-RM", C_DIJK, RM, "percent", 30, scope="beton", tolerance=5, expect="on_track",
+               description="Van het toegepaste beton is ten minste 30% betongranulaat uit hergebruik."),
+    Commitment("WSRL-2024-007-SR", C_DIJK, SR, "hours", 8000, trajectory="linear", due=d("2026-06-30"),
+               penalty_rule="per_unit", penalty_rate=50, expect="breached",
+               description="Vóór 1 juli 2026 zijn ten minste 8.000 uur social return gerealiseerd."),
+    Commitment("WSRL-2025-012-ZE", C_BAGGER, ZE, "percent", 50, scope="all", penalty_rule="fixed",
+               penalty_amount=5000, expect="met",
+               description="Ten minste 50% van alle draaiuren van het ingezette materieel is emissievrij."),
+    Commitment("WSRL-2025-019-SR", C_GEMAAL, SR, "hours", 2000, trajectory="linear", tolerance=10,
+               expect="on_track",
+               description="Inzet van 2.000 uur social return, gelijkmatig verdeeld over de looptijd."),
+    Commitment("WSRL-2027-002-SR", C_KADEN, SR, "hours", 1500, trajectory="linear", expect="not_started",
+               description="Opdrachtnemer realiseert 1.500 uur social return."),
+    Commitment("WSRL-2027-002-RM", C_KADEN, RM, "percent", 25, expect="not_started",
+               description="Minimaal 25% van de geleverde materialen is gerecycled."),
+]
+
+# Report periods that are deliberately missing as of AS_OF (contract, report type, period).
+OVERDUE_INTENT = [
+    ("UTR-2026-008", SR, "2026-08"),          # De Vaart sent an empty template for August
+    ("AMS-2025-031", SR, "2026-Q1"),          # Kademuur Combinatie stopped reporting after 2025-Q4
+    ("AMS-2025-031", SR, "2026-Q2"),
+    ("AMS-2025-031", SR, "2026-Q3"),
+    ("WSRL-2025-012", ZE, "2026-Q3"),         # Van der Linden's Q3 file could not be read
+]
+
+# A second valuation table next to the shipped utrecht-2025 (SPEC 1.5).
+BLOCK_TABLES = [
+    ("amsterdam-2025", "participatiewet", "group", 45000),
+    ("amsterdam-2025", "banenafspraak", "group", 55000),
+    ("amsterdam-2025", "pro_vso_entree", "group", 35000),
+    ("amsterdam-2025", "wia_wao", "group", 45000),
+    ("amsterdam-2025", "ww", "group", 22500),
+    ("amsterdam-2025", "mbo_bbl", "group", 32500),
+    ("amsterdam-2025", "mbo_bol", "group", 17500),
+    ("amsterdam-2025", "nugger", "group", 10000),
+    ("amsterdam-2025", "ex_gedetineerde", "group", 40000),
+    ("amsterdam-2025", "50plus", "bonus", 12000),
+    ("amsterdam-2025", "statushouder", "bonus", 15000),
+    ("amsterdam-2025", "vast_contract", "bonus", 12500),
+]
+
+# --------------------------------------------------------------------------------------
+# Report files: what a supplier wrote, and how the file looks
+# --------------------------------------------------------------------------------------
+
+DUTCH = {  # SPEC 1.6, the other way round
+    "contract_id": "contractnummer", "supplier_kvk": "kvk_nummer", "supplier_name": "leverancier",
+    "period": "periode", "period_start": "periode_start", "period_end": "periode_eind",
+    "submitted_at": "ingediend_op", "person_ref": "persoon", "target_group": "doelgroep",
+    "hours": "uren", "amount_eur": "bedrag", "material": "materiaal", "delivered_tonnes": "geleverd_ton",
+    "recycled_tonnes": "gerecycled_ton", "evidence_ref": "bewijsstuk", "machine_id": "machine",
+    "power_kw": "vermogen_kw", "energy_source": "energiebron",
+}
+
+COLUMNS = {
+    SR: ["person_ref", "target_group", "hours", "amount_eur", "bonus"],
+    RM: ["material", "delivered_tonnes", "recycled_tonnes", "evidence_ref"],
+    ZE: ["machine_id", "power_kw", "energy_source", "hours"],
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    xlsx: bool = False
+    delimiter: str = ","
+    decimal_comma: bool = False
+    date_fmt: str = "%Y-%m-%d"
+    encoding: str = "utf-8"        # utf-8, utf-8-sig (with BOM) or cp1252
+    newline: str = "\n"
+    dutch: bool = False            # Dutch header aliases
+    title: tuple[str, ...] = ()    # xlsx: title block above the header, then one empty row
+    blank_after: tuple[int, ...] = ()  # csv: an empty line after these data lines (1-based)
+    kvk_as_number: bool = False    # xlsx: KvK typed as a number, as Excel does
+
+
+CLEAN = Style()
+SEMI_NL = Style(delimiter=";", decimal_comma=True, date_fmt="%d-%m-%Y")  # Dutch Excel export
+XLSX = Style(xlsx=True)
+
+
+@dataclass
+class Report:
+    path: str                        # relative to the data folder
+    kind: str | None                 # report type; None for the file that is none
+    contract: Contract
+    period: str | tuple[date, date]  # label as written, or (period_start, period_end)
+    lines: list[dict]
+    submitted: date | datetime | None = None
+    style: Style = CLEAN
+    extra: dict = field(default_factory=dict)   # constant extra columns (kept raw by the reader)
+    columns: list[str] | None = None            # explicit column list (e.g. one left out)
+    refusal: str | None = None                  # designed file-level refusal
+
+    def header(self) -> list[str]:
+        if self.columns is not None:
+            return self.columns
+        cols = ["contract_id", "supplier_kvk"]
+        cols += ["period"] if isinstance(self.period, str) else ["period_start", "period_end"]
+        cols += [c for c in COLUMNS[self.kind] if c in REQUIRED_OWN or any(c in ln for ln in self.lines)]
+        # free-text columns a supplier added itself (kept raw by the reader)
+        known = set(cols) | set(COLUMNS[self.kind]) | {"reasons", "contract_id", "supplier_kvk", "period",
+                                                       "period_start", "period_end", "submitted_at"}
+        cols += [c for c in dict.fromkeys(k for ln in self.lines for k in ln) if c not in known]
+        cols += list(self.extra)
+        return cols + (["submitted_at"] if self.submitted is not None else [])
+
+    def records(self) -> list[dict]:
+        """Every line as written: contract, supplier, period and submission filled in."""
+        base = {"contract_id": self.contract.id, "supplier_kvk": self.contract.kvk, **self.extra}
+        if isinstance(self.period, str):
+            base["period"] = self.period
+        else:
+            base["period_start"], base["period_end"] = self.period
+        base["submitted_at"] = self.submitted
+        return [{**base, **ln} for ln in self.lines]
+
+
+REQUIRED_OWN = {"person_ref", "target_group", "hours", "material", "delivered_tonnes", "recycled_tonnes",
+                "evidence_ref", "machine_id", "power_kw", "energy_source"}
+
+
+@dataclass
+class RawFile:
+    """A file written byte for byte: the unreadable upload and the duplicate."""
+    path: str
+    data: bytes | None = None
+    duplicate_of: str | None = None
+    refusal: str | None = None
+
+
+def sr(person, group, hours, bonus=None, amount=None, reasons=(), **over) -> dict:
+    line = {"person_ref": person, "target_group": group, "hours": hours, "bonus": bonus, "amount_eur": amount}
+    return {k: v for k, v in line.items() if v is not None} | over | {"reasons": tuple(reasons)}
+
+
+def rm(material, delivered, recycled, evidence, reasons=(), **over) -> dict:
+    return {"material": material, "delivered_tonnes": delivered, "recycled_tonnes": recycled,
+            "evidence_ref": evidence} | over | {"reasons": tuple(reasons)}
+
+
+def ze(machine, kw, source, hours, reasons=(), **over) -> dict:
+    return {"machine_id": machine, "power_kw": kw, "energy_source": source, "hours": hours} | over | {
+        "reasons": tuple(reasons)}
+
+
+def roster_lines(roster, i: int) -> list[dict]:
+    """Lines of period number i from a roster (person, group, bonus, hours per period)."""
+    return [sr(p, g, h[i], bonus=b) for p, g, b, h in roster if h[i]]
+
+
+# --------------------------------------------------------------------------------------
+# The core world's reports, supplier by supplier
+# --------------------------------------------------------------------------------------
+
+def groenwerk_reports() -> list[Report | RawFile]:
+    """UTR-2025-003: keeps its social-return promise (on track). Shows most of the mess:
+    a duplicate upload, a title block, Dutch ';' export, a correction, a sloppy file."""
+    c, base = C_GROEN, "reports/groenwerk-utrecht"
+    p1101 = sr("P-1101", "participatiewet", 468)
+    p1103 = sr("P-1103", "banenafspraak", 72)
+    p1104 = sr("P-1104", "mbo_bbl", 208)
+    q1 = Report(f"{base}/2025/sr_2025-Q1.csv", SR, c, "2025-Q1",
+                [p1101, sr("P-1102", "mbo_bbl", 208), p1103], d("2025-04-10"))
+    return [
+        q1,
+        RawFile(f"{base}/2025/sr_2025-Q1_nogmaals.csv", duplicate_of=q1.path),
+        Report(f"{base}/2025/Rapportage social return Q2 2025.xlsx", SR, c, "2025-Q2",
+               [p1101, sr("P-1102", "mbo_bbl", 208), p1103], d("2025-07-14"),
+               replace(XLSX, title=("Rapportage social return Q2 2025",
+                                    "Opdrachtnemer: Groenwerk Utrecht B.V.",
+                                    "Contract UTR-2025-003 Groenonderhoud Utrecht-Oost"))),
+        Report(f"{base}/2025/sr_2025-Q3.csv", SR, c, "Q3 2025",
+               [p1101, p1104, sr("P-1103", "banenafspraak", 117.5),
+                sr("SO-Sortiva", "sociale_onderneming", None, amount=Decimal("2450.00"))],
+               d("2025-10-09"), replace(SEMI_NL, dutch=True)),
+        Report(f"{base}/2025/sr_2025-Q4.csv", SR, c, (d("2025-10-01"), d("2025-12-31")),
+               [p1101, p1104, p1103], d("2026-01-14"), replace(CLEAN, date_fmt="%d/%m/%Y")),
+        # First version forgot P-1103 and had P-1104 too low; the correction two weeks later counts.
+        Report(f"{base}/2026/sr_2026-Q1.csv", SR, c, "2026-Q1",
+               [p1101, sr("P-1104", "mbo_bbl", 180)], d("2026-04-09")),
+        Report(f"{base}/2026/sr_2026-Q1_correctie.csv", SR, c, "2026-Q1",
+               [p1101, p1104, p1103], datetime(2026, 4, 23, 11, 2)),
+        Report(f"{base}/2026/sr_2026-Q2.csv", SR, c, "2026-Q2", [
+            p1101, p1104, p1103,
+            sr("P-1104", "mbo_bbl", 208, reasons=["duplicate_line"]),
+            sr("P-1105", "participatiewet", None, reasons=["missing:hours"]),
+            sr("P-1106", "ww", "veertig", reasons=["bad_number:hours"]),
+            sr("P-1107", "mbo_bol", 120, submitted_at="8 juli 2026", reasons=["bad_date:submitted_at"]),
+            sr("P-1108", "participatiewet", -16, reasons=["negative:hours"]),
+            sr("P-1109", "participatiewet", 156, contract_id="UTR-2052-003", reasons=["unknown_contract"]),
+            sr("P-1110", "ww", 96, contract_id=C_SCHOON.id, reasons=["supplier_mismatch"]),
+            sr("P-1111", "mbo_bbl", 104, period="2026-Q5", reasons=["bad_period"]),
+            sr("P-1112", "participatiewet", 200, period="2024-Q4", reasons=["period_outside_contract"]),
+            sr("P-1113", "vrijwilliger", 60, reasons=["unknown_target_group"]),
+            sr("P-1114", "participatiewet", 120, bonus="jongere", reasons=["unknown_bonus"]),
+            sr("P-1115", "banenafspraak", 1040, reasons=["hours_implausible"]),
+            sr("111222333", "participatiewet", 312, reasons=["bsn_suspected"]),
+        ], d("2026-07-08")),
+        Report(f"{base}/2026/sr_2026-Q3.xlsx", SR, c, "2026-Q3", [p1101, p1104, p1103],
+               d("2026-10-12"), XLSX),
+    ]
+
+
+# Bouwbedrijf Müller, half-yearly. P-0412 works 4,050 hours: only 3,744 count (two-year cap).
+SCHOLEN_PERIODS = [(d("2024-04-01"), d("2024-06-30")), "2024-H2", "2025-H1", "2025-H2", "2026-H1"]
+SCHOLEN_ROSTER = [
+    ("P-0412", "participatiewet", None, [450, 900, 900, 900, 900]),
+    ("P-0415", "mbo_bbl", None, [0, 300, 300, 300, 0]),
+    ("P-0419", "wia_wao", "50plus", [240, 468, 468, 0, 0]),
+    ("P-0423", "banenafspraak", None, [0, 0, 0, 520, 600]),
+]
+SCHOLEN_SUBMITTED = [d("2024-07-11"), d("2025-01-16"), d("2025-07-10"), d("2026-01-15"), d("2026-07-09")]
+
+
+def muller_reports() -> list[Report]:
+    """UTR-2024-011: 5,000 hours promised, met (with the cap). UTF-8 with BOM, extra column."""
+    out = []
+    for i, period in enumerate(SCHOLEN_PERIODS):
+        label = period if isinstance(period, str) else "2024-H1"
+        out.append(Report(f"reports/bouwbedrijf-muller/{label[:4]}/SR-UTR-2024-011-{label}.csv", SR, C_SCHOLEN,
+                          period, roster_lines(SCHOLEN_ROSTER, i), SCHOLEN_SUBMITTED[i],
+                          replace(CLEAN, encoding="utf-8-sig"), extra={"supplier_name": C_SCHOLEN.supplier}))
+    return out
+
+
+SCHOON_ROSTER = [  # hours per month Jan–Oct 2026; August was sent as an empty template
+    ("P-2001", "participatiewet", None, [80] * 10),
+    ("P-2002", "ww", None, [60] * 10),
+    ("P-2003", "nugger", None, [0, 0, 0, 0, 0, 40, 40, 0, 40, 40]),
+]
+
+
+def de_vaart_reports() -> list[Report]:
+    """UTR-2026-008: monthly, on track; August is an empty template (overdue)."""
+    out = []
+    for i in range(10):
+        month = f"2026-{i + 1:02d}"
+        lines = [] if month == "2026-08" else roster_lines(SCHOON_ROSTER, i)
+        submitted = d(f"2026-{i + 2:02d}-06") if i >= 3 else None  # from April on they add the date
+        style = replace(CLEAN, blank_after=(1, 2, 2)) if month == "2026-03" else CLEAN
+        out.append(Report(f"reports/de-vaart/2026/sr_{month}.csv", SR, C_SCHOON, month, lines, submitted, style))
+    return out
+
+
+LICHT_QUARTERS = [("2025", 2), ("2025", 3), ("2025", 4), ("2026", 1), ("2026", 2), ("2026", 3)]
+LICHT_FLEET = [
+    ze("HW-01 hoogwerker", 15, "electric", 320), ze("MG-02 minigraver", 17, "electric", 180),
+    ze("TP-03 trilplaat", 5, "petrol", 60), ze("HW-04 hoogwerker op vrachtwagen", 30, "diesel", 150),
+    ze("MG-05 minigraver", 24, "electric", 300), ze("SH-06 shovel", 37, "diesel", 80),
+]
+
+
+def quarter_dates(year: str, q: int) -> tuple[date, date]:
+    start = date(int(year), 3 * q - 2, 1)
+    end = date(int(year) + (q == 4), (3 * q) % 12 + 1, 1) - timedelta(days=1)
+    return start, end
+
+
+def lichtnet_reports() -> list[Report]:
+    """UTR-2025-014: two zero-emission classes, both on track. Period as start/end dates;
+    the 2026-Q1 file has bad lines of the zero-emission type."""
+    out = []
+    for year, q in LICHT_QUARTERS:
+        start, end = quarter_dates(year, q)
+        lines = list(LICHT_FLEET)
+        if (year, q) == ("2026", 1):
+            lines += [
+                ze("AG-07 aggregaat", 12, "GTL", 40, reasons=["unknown_energy_source"]),
+                ze("HW-01 hoogwerker", 15, "electric", 2600, reasons=["hours_implausible"]),
+                ze("MG-02 minigraver", 17, "electric", 60, period_start=end, period_end=start,
+                   reasons=["bad_period"]),
+                ze("HW-08 hoogwerker", None, "electric", 45, reasons=["missing:power_kw"]),
+            ]
+        style = XLSX if year == "2025" else CLEAN
+        ext = "xlsx" if style.xlsx else "csv"
+        out.append(Report(f"reports/lichtnet-infra/{year}/ze_{year}-Q{q}.{ext}", ZE, C_LICHT, (start, end),
+                          lines, end + timedelta(days=12), style))
+    return out
+
+
+KADE_ROSTER = [  # Amsterdam table; the consortium stopped reporting after 2025-Q4
+    ("P-5501", "participatiewet", None, [468] * 4),
+    ("P-5502", "ex_gedetineerde", None, [468] * 4),
+    ("P-5503", "mbo_bol", None, [300] * 4),
+    ("P-5504", "banenafspraak", "vast_contract", [234] * 4),
+]
+
+
+def kademuur_reports() -> list[Report]:
+    """AMS-2025-031: behind and silent since 2025-Q4; what it sent for 2026-Q1 is a CO2 report."""
+    out = [Report(f"reports/kademuur-combinatie-amstel/2025/SR_Q{q}_2025.csv", SR, C_KADE, f"Q{q} 2025",
+                  roster_lines(KADE_ROSTER, q - 1), quarter_dates("2025", q)[1] + timedelta(days=20), SEMI_NL)
+           for q in range(1, 5)]
+    co2 = ["contract_id", "supplier_kvk", "period", "co2_uitstoot_ton", "brandstof_liter", "submitted_at"]
+    out.append(Report("reports/kademuur-combinatie-amstel/2026/CO2-rapportage Q1 2026.csv", None, C_KADE,
+                      "Q1 2026", [{"co2_uitstoot_ton": Decimal("41.7"), "brandstof_liter": 15620, "reasons": ()},
+                                  {"co2_uitstoot_ton": Decimal("12.3"), "brandstof_liter": 4610, "reasons": ()},
+                                  {"co2_uitstoot_ton": Decimal("3.9"), "brandstof_liter": 1480, "reasons": ()}],
+                      d("2026-04-28"), replace(SEMI_NL, dutch=True), columns=co2, refusal="unknown_report_type"))
+    return out
+
+
+def brugwerken_reports() -> list[Report]:
+    """AMS-2026-004: on track with the Amsterdam table (ex_gedetineerde is only known there),
+    bonus codes joined by '|', a social-enterprise purchase; KvK typed as a number."""
+    style = replace(XLSX, kvk_as_number=True)
+    out = []
+    for q in (1, 2, 3):
+        lines = [sr("P-6601", "ex_gedetineerde", 234), sr("P-6602", "participatiewet", 156, bonus="50plus|statushouder")]
+        if q == 2:
+            lines.append(sr("SO-Pantar", "sociale_onderneming", None, amount=4500))
+        out.append(Report(f"reports/brugwerken-noord/2026/social_return_2026-Q{q}.xlsx", SR, C_BRUG, f"2026-Q{q}",
+                          lines, quarter_dates("2026", q)[1] + timedelta(days=25), style))
+    return out
+
+
+def wegenbouw_reports() -> list[Report]:
+    """GLD-2024-021: recycled asphalt promised at 50% by 2025-12-31, reached about 34%:
+    breached. Two 2025 asphalt lines carry no evidence (unsupported claims)."""
+    base = "reports/wegenbouw-veluwe"
+    y2024 = [rm("asfalt", 1240.5, 434.2, "WB-24-0412"), rm("asfalt", 2110.0, 717.4, "WB-24-0877"),
+             rm("beton", 310.0, 93.0, "PB-24-551"), rm("asfalt", 860.0, 344.0, "CERT-ASF-2024-118"),
+             rm("staal", 42.5, 38.3, "CERT-ST-24-09")]
+    y2025 = [rm("asfalt", 1850.0, 740.0, "WB-25-0193"), rm("asfalt", 2420.0, 919.6, "WB-25-0540"),
+             rm("asfalt", 640.0, 320.0, None), rm("beton", 280.0, 98.0, "PB-25-118"),
+             rm("asfalt", 390.0, 195.0, None), rm("asfalt", 1120.0, 470.4, "CERT-ASF-2025-207")]
+    return [Report(f"{base}/2024/N348_recycling_2024.xlsx", RM, C_N348, "2024", y2024, d("2025-01-24"), XLSX),
+            Report(f"{base}/2025/N348_recycling_2025.xlsx", RM, C_N348, "2025", y2025, d("2026-01-22"), XLSX)]
+
+
+N345_FLEET = [  # (line, first quarter index it works in)
+    (ze("GK-11 graafmachine", 90, "diesel", 380), 0), (ze("GK-12 graafmachine", 75, "electric", 260), 0),
+    (ze("DP-14 dumper", 56, "diesel", 100), 0), (ze("MG-15 minigraver", 18, "electric", 140), 0),
+    (ze("AG-16 aggregaat", 6, "petrol", 50), 0), (ze("WL-13 wiellader", 110, "hydrogen", 120), 2),
+]
+N345_QUARTERS = ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+IN_DUTCH = {"electric": "elektrisch", "hydrogen": "waterstof", "petrol": "benzine"}
+
+
+def grondverzet_reports() -> list[Report]:
+    """GLD-2025-006: 56–130 kW machines run mostly on diesel (behind); no machine of 130 kW
+    or more is reported at all (no_data). The 2025 files are Dutch ';' exports."""
+    out = []
+    for i, label in enumerate(N345_QUARTERS):
+        lines = [dict(ln) for ln, first in N345_FLEET if i >= first]
+        dutch = label.startswith("2025")
+        if dutch:
+            for ln in lines:
+                ln["energy_source"] = IN_DUTCH.get(ln["energy_source"], ln["energy_source"])
+            lines[0]["hours"] = 412.5  # decimal comma in the Dutch export
+        year, q = label.split("-Q")
+        out.append(Report(f"reports/grondverzet-achterhoek/{year}/inzet_materieel_{label}.csv", ZE, C_N345,
+                          label, lines, quarter_dates(year, int(q))[1] + timedelta(days=15),
+                          replace(SEMI_NL, dutch=True) if dutch else CLEAN))
+    return out
+
+
+def staalbouw_reports() -> list[Report]:
+    """GLD-2026-001: both promises on track; the recycling file has bad lines of that type."""
+    base = "reports/staalbouw-ijssel/2026"
+    recycling = [
+        rm("staal", 180.0, 126.0, "CERT-ST-26-014"), rm("beton", 340.0, 85.0, "WB-26-0077"),
+        rm("hout", 25.0, 0, "PB-26-003"),
+        rm("beton", 40.0, 55.0, "WB-26-0102", reasons=["recycled_exceeds_delivered"]),
+        rm("staal", None, 12.0, "CERT-ST-26-019", reasons=["missing:delivered_tonnes"]),
+        rm("asfalt", "ca. 60", 20.0, "WB-26-0131", reasons=["bad_number:delivered_tonnes"]),
+        rm("beton", 80.0, -5.0, "WB-26-0140", reasons=["negative:recycled_tonnes"]),
+    ]
+    machines = [ze("KR-21 rupskraan", 45, "electric", 280), ze("HT-22 heftruck", 40, "electric", 150),
+                ze("SH-23 shovel", 50, "diesel", 240), ze("MK-24 mobiele kraan", 200, "diesel", 120)]
+    return [Report(f"{base}/recycling_2026-H1.xlsx", RM, C_FIETSBRUG, "2026-H1", recycling, d("2026-07-20"), XLSX),
+            Report(f"{base}/ze_2026-H1.csv", ZE, C_FIETSBRUG, "2026-H1", machines, d("2026-07-20"))]
+
+
+DIJK_HALVES = ["2024-H1", "2024-H2", "2025-H1", "2025-H2", "2026-H1"]
+DIJK_ROSTER = [
+    ("P-3301", "participatiewet", None, [700] * 5),
+    ("P-3302", "wia_wao", None, [400] * 5),
+    ("P-3303", "mbo_bbl", None, [0, 0, 300, 300, 300]),
+]
+DIJK_BETON = [(420.0, 139.0), (380.0, 121.6), (510.0, 168.3), (460.0, 151.8), (400.0, 136.0)]
+
+
+def dijkwerkers_reports() -> list[Report]:
+    """WSRL-2024-007: recycled concrete on track; 8,000 social-return hours due 2026-06-30,
+    6,400 delivered: breached. Materials in Windows-1252, social return with CRLF; the
+    first 2026-H1 social-return file lacks the KvK column and was sent again."""
+    base = "reports/dijkwerkers-betuwe"
+    cp1252 = replace(SEMI_NL, encoding="cp1252", dutch=True)
+    crlf = replace(CLEAN, newline="\r\n")
+    out = []
+    for i, half in enumerate(DIJK_HALVES):
+        year = half[:4]
+        submitted = d(f"{int(year) + (half[-1] == '2')}-{'08' if half[-1] == '1' else '02'}-05")
+        delivered, recycled = DIJK_BETON[i]
+        materials = [rm("beton", delivered, recycled, f"BG-{year}-{i + 1:03d}", opmerking="betongranulaat uit "
+                        "sloop gemaal Zennewijnen"),
+                     rm("zand", 1800.0, 0, f"WB-{year}-{40 + i}", opmerking="ophoogzand, één leverancier"),
+                     rm("klei", 2500.0, 0, f"WB-{year}-{60 + i}", opmerking="gebiedseigen klei, geïnstalleerd als kern")]
+        if half == "2025-H2":
+            materials.append(rm("beton", 150.0, 60.0, None, opmerking="bewijs volgt (reële schatting)"))
+        out.append(Report(f"{base}/{year}/materialen_{half}.csv", RM, C_DIJK, half, materials, submitted, cp1252,
+                          extra={"supplier_name": C_DIJK.supplier}))
+        people = roster_lines(DIJK_ROSTER, i)
+        if half == "2026-H1":
+            no_kvk = ["contract_id", "period", "person_ref", "target_group", "hours", "submitted_at"]
+            out.append(Report(f"{base}/{year}/sr_{half}.csv", SR, C_DIJK, half, people, d("2026-08-03"), crlf,
+                              columns=no_kvk, refusal="missing_columns"))
+            out.append(Report(f"{base}/{year}/sr_{half}_herzien.csv", SR, C_DIJK, half, people, d("2026-08-10"),
+                              crlf))
+        else:
+            out.append(Report(f"{base}/{year}/sr_{half}.csv", SR, C_DIJK, half, people, submitted, crlf))
+    return out
+
+
+BAGGER_QUARTERS = [  # (period_start, period_end, hours per machine in BAGGER_FLEET order)
+    (d("2025-03-01"), d("2025-03-31"), [80, 120, 0, 40, 0]),
+    (d("2025-04-01"), d("2025-06-30"), [300, 420, 150, 200, 0]),
+    (d("2025-07-01"), d("2025-09-30"), [280, 400, 180, 220, 120]),
+    (d("2025-10-01"), d("2025-12-31"), [200, 380, 100, 0, 80]),
+    (d("2026-01-01"), d("2026-03-31"), [220, 400, 0, 60, 0]),
+    (d("2026-04-01"), d("2026-06-30"), [260, 420, 140, 180, 0]),
+    (d("2026-10-01"), d("2026-10-31"), [90, 150, 0, 60, 0]),
+]
+BAGGER_FLEET = [("KP-31 kraan op ponton", 150, "diesel"), ("BP-32 baggerpomp", 200, "electric"),
+                ("AG-33 amfibiegraver", 120, "hvo"), ("MB-34 maaiboot", 60, "electric"),
+                ("TR-35 tractor", 90, "hybrid")]
+
+
+def bagger_lines(i: int, with_period: bool) -> list[dict]:
+    start, end, hours = BAGGER_QUARTERS[i]
+    over = {"period_start": start, "period_end": end} if with_period else {}
+    return [ze(m, kw, src, h, **over) for (m, kw, src), h in zip(BAGGER_FLEET, hours) if h]
+
+
+def van_der_linden_reports() -> list[Report | RawFile]:
+    """WSRL-2025-012: contract ended 2026-10-31 with 50% zero-emission hours met; one file with
+    all of 2025, and a 2026-Q3 upload that is an HTML page saved as .xlsx."""
+    base = "reports/van-der-linden"
+    year_lines = [ln for i in range(4) for ln in bagger_lines(i, True)]
+    portal_page = ("<!DOCTYPE html>\n<html lang=\"nl\"><head><title>Sessie verlopen</title></head>\n"
+                   "<body><h1>Uw sessie is verlopen</h1><p>Log opnieuw in om het bestand te downloaden."
+                   "</p></body></html>\n").encode()
+    out: list[Report | RawFile] = [
+        Report(f"{base}/2025/ZE-registratie 2025.xlsx", ZE, C_BAGGER, (d("2025-03-01"), d("2025-12-31")),
+               year_lines, datetime(2026, 1, 19, 10, 5), XLSX),
+    ]
+    for i, name in ((4, "ze_2026-Q1.csv"), (5, "ze_2026-Q2.csv")):
+        start, end, _ = BAGGER_QUARTERS[i]
+        out.append(Report(f"{base}/2026/{name}", ZE, C_BAGGER, (start, end), bagger_lines(i, False),
+                          end + timedelta(days=10)))
+    out.append(RawFile(f"{base}/2026/ze_2026-Q3.xlsx", data=portal_page, refusal="unreadable"))
+    out.append(Report(f"{base}/2026/ze_2026-10.csv", ZE, C_BAGGER, (d("2026-10-01"), d("2026-10-31")),
+                      bagger_lines(6, False), d("2026-11-12")))
+    return out
+
+
+def pompen_reports() -> list[Report]:
+    """WSRL-2025-019: yearly, on track. Person refs are 9-digit staff numbers that fail the
+    eleven-test, so they are not BSNs. No submitted_at."""
+    lines = [sr("204518736", "participatiewet", 1100), sr("100845527", "mbo_bbl", 380)]
+    return [Report("reports/pompen-techniek/2025/SR_2025.xlsx", SR, C_GEMAAL, "2025", lines, None, XLSX)]
+
+
+def core_reports() -> list[Report | RawFile]:
+    return (groenwerk_reports() + muller_reports() + de_vaart_reports() + lichtnet_reports()
+            + kademuur_reports() + brugwerken_reports() + wegenbouw_reports() + grondverzet_reports()
+            + staalbouw_reports() + dijkwerkers_reports() + van_der_linden_reports() + pompen_reports())
+
+
+# --------------------------------------------------------------------------------------
+# Rendering
+# --------------------------------------------------------------------------------------
+
+
+def fmt_number(x, decimal_comma: bool) -> str:
+    if isinstance(x, int):
+        return str(x)  # never a thousands separator without decimals: that would be ambiguous
+    text = format(x, "f") if isinstance(x, Decimal) else repr(float(x))
+    if text.endswith(".0") and not isinstance(x, Decimal):
+        text = text[:-2]
+    if not decimal_comma:
+        return text
+    whole, _, frac = text.partition(".")
+    if frac:
+        sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+        groups = []
+        while len(digits) > 3:
+            groups.insert(0, digits[-3:])
+            digits = digits[:-3]
+        whole = sign + ".".join([digits] + groups)
+        return f"{whole},{frac}"
+    return whole
+
+
+def fmt_cell(v, st: Style) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, datetime):
+        assert st.date_fmt == "%Y-%m-%d", "date-times are only written in ISO form"
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, date):
+        return v.strftime(st.date_fmt)
+    return fmt_number(v, st.decimal_comma)
+
+
+def header_names(cols: list[str], st: Style) -> list[str]:
+    return [DUTCH.get(c, c) if st.dutch else c for c in cols]
+
+
+def csv_bytes(header: list[str], rows: list[list], st: Style) -> tuple[bytes, list[int]]:
+    """The file's bytes and the physical line number of every data row."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=st.delimiter, lineterminator=st.newline)
+    writer.writerow(header_names(header, st))
+    line, source_rows = 1, []
+    for i, row in enumerate(rows, 1):
+        writer.writerow([fmt_cell(v, st) for v in row])
+        line += 1
+        source_rows.append(line)
+        for _ in range(st.blank_after.count(i)):
+            buf.write(st.newline)
+            line += 1
+    return buf.getvalue().encode(st.encoding), source_rows
+
+
+def new_workbook(target) -> xlsxwriter.Workbook:
+    wb = xlsxwriter.Workbook(target, {"in_memory": True})
+    wb.set_properties({"created": XLSX_CREATED, "author": "Naleving sample world"})
+    return wb
+
+
+def xlsx_bytes(header: list[str], rows: list[list], st: Style) -> tuple[bytes, list[int]]:
+    buf = io.BytesIO()
+    wb = new_workbook(buf)
+    ws = wb.add_worksheet("Rapportage")
+    bold = wb.add_format({"bold": True})
+    date_f = wb.add_format({"num_format": "dd-mm-yyyy"})
+    datetime_f = wb.add_format({"num_format": "dd-mm-yyyy hh:mm"})
+    for r, text in enumerate(st.title):
+        ws.write_string(r, 0, text, bold if r == 0 else None)
+    top = len(st.title) + 1 if st.title else 0  # one empty row between title block and header
+    for col, name in enumerate(header_names(header, st)):
+        ws.write_string(top, col, name, bold)
+    for r, row in enumerate(rows, top + 1):
+        for col, v in enumerate(row):
+            if v is None:
+                continue
+            if isinstance(v, datetime):
+                ws.write_datetime(r, col, v, datetime_f)
+            elif isinstance(v, date):
+                ws.write_datetime(r, col, datetime(v.year, v.month, v.day), date_f)
+            elif isinstance(v, (int, float, Decimal)):
+                ws.write_number(r, col, float(v))
+            elif header[col] == "supplier_kvk" and st.kvk_as_number:
+                ws.write_number(r, col, int(v))
+            else:
+                ws.write_string(r, col, v)
+    ws.set_column(0, len(header) - 1, 16)
+    wb.close()
+    return buf.getvalue(), [top + 1 + i for i in range(1, len(rows) + 1)]
+
+
+def render(report: Report) -> tuple[bytes, list[int]]:
+    header = report.header()
+    rows = [[rec.get(c) for c in header] for rec in report.records()]
+    return (xlsx_bytes if report.style.xlsx else csv_bytes)(header, rows, report.style)
+
+
+# --------------------------------------------------------------------------------------
+# Registers
+# --------------------------------------------------------------------------------------
+
+CONTRACT_COLUMNS = {  # register column (Dutch alias where SPEC 1.6 has one) → dtype
+    "contractnummer": pl.String, "opdrachtgever": pl.String, "omschrijving": pl.String,
+    "kvk_nummer": pl.Int64, "leverancier": pl.String, "contractwaarde": pl.Int64,
+    "startdatum": pl.Date, "einddatum": pl.Date, "contractmanager": pl.String,
+    "reporting_frequency": pl.String, "report_grace_days": pl.Int64, "block_table": pl.String,
+}
+COMMITMENT_COLUMNS = {
+    "commitment_id": pl.String, "contract_id": pl.String, "kind": pl.String, "metric": pl.String,
+    "target": pl.Float64, "target_pct_of_value": pl.Float64, "scope": pl.String, "due_date": pl.Date,
+    "trajectory": pl.String, "tolerance_pct": pl.Float64, "penalty_rule": pl.String,
+    "penalty_rate_eur": pl.Float64, "penalty_amount_eur": pl.Float64, "description": pl.String,
+}
+
+
+def core_contracts_frame() -> pl.DataFrame:
+    # The KvK goes in as a number, like Excel keeps it: 01234567 loses its leading zero.
+    rows = [[c.id, c.buyer, c.title, int(c.kvk), c.supplier, c.value, c.start, c.end, c.manager,
+             c.frequency, c.grace, c.block_table] for c in CONTRACTS]
+    return pl.DataFrame(rows, schema=CONTRACT_COLUMNS, orient="row")
+
+
+def core_commitments_frame() -> pl.DataFrame:
+    rows = [[m.id, m.contract.id, m.kind, m.metric, m.target, m.target_pct, m.scope, m.due, m.trajectory,
+             m.tolerance, m.penalty_rule, m.penalty_rate, m.penalty_amount, m.description] for m in COMMITMENTS]
+    return pl.DataFrame(rows, schema=COMMITMENT_COLUMNS, orient="row")
+
+
+def write_registers(out: Path, contracts: pl.DataFrame, commitments: pl.DataFrame) -> None:
+    wb = new_workbook(str(out / "contracts.xlsx"))
+    contracts.write_excel(wb, "Contracten", autofilter=False, table_style=None,
+                          dtype_formats={pl.Date: "dd-mm-yyyy"}, column_widths=18)
+    wb.close()
+    # Whole numbers without ".0", so the register reads as typed by a person.
+    as_text = [pl.col(c).map_elements(lambda x: fmt_number(int(x) if x == int(x) else x, False),
+                                      return_dtype=pl.String)
+               for c, t in COMMITMENT_COLUMNS.items() if t == pl.Float64]
+    commitments.with_columns(as_text).write_csv(out / "commitments.csv")
+    pl.DataFrame(BLOCK_TABLES, schema=["table_id", "code", "kind", "value_eur_per_year"],
+                 orient="row").write_csv(out / "block_tables.csv")
+
+
+# --------------------------------------------------------------------------------------
+# Expected outcomes
+# --------------------------------------------------------------------------------------
+
+
+def expected_outcomes(files: dict[str, dict], reports: list[Report | RawFile]) -> dict:
+    unsupported, data_quality = [], []
+    for rep in reports:
+        info = files[rep.path]
+        if info["rows_quarantined"]:
+            data_quality.append(rep.path)
+        if isinstance(rep, Report) and rep.kind == RM and rep.refusal is None:
+            for rec, row in zip(rep.records(), info.pop("_source_rows")):
+                if not rec["reasons"] and not rec.get("evidence_ref") and rec["recycled_tonnes"]:
+                    unsupported.append([rep.path, row])
+        info.pop("_source_rows", None)
+    return {
+        "as_of": AS_OF.isoformat(),
+        "commitments": {m.id: m.expect for m in COMMITMENTS},
+        "findings": {
+            "commitment_breached": [m.id for m in COMMITMENTS if m.expect == "breached"],
+            "commitment_behind": [m.id for m in COMMITMENTS if m.expect == "behind"],
+            "report_overdue": [list(x) for x in OVERDUE_INTENT],
+            "unsupported_claim": unsupported,
+            "data_quality": data_quality,
+        },
+        "files": files,
+    }
+
+
+def write_core_reports(out: Path) -> dict:
+    reports = core_reports()
+    written: dict[str, bytes] = {}
+    files: dict[str, dict] = {}
+    for rep in reports:
+        if isinstance(rep, RawFile):
+            data = written[rep.duplicate_of] if rep.duplicate_of else rep.data
+            # neither is read: a duplicate is only recorded, an unreadable file has no rows
+            info = ({"status": "duplicate", "duplicate_of": rep.duplicate_of} if rep.duplicate_of
+                    else {"status": "refused", "refusal_reason": rep.refusal})
+            info |= {"rows_received": 0, "rows_quarantined": 0, "quarantine_reasons": {}}
+        else:
+            data, rows = render(rep)
+            n = len(rep.lines)
+            if rep.refusal:
+                info = {"status": "refused", "refusal_reason": rep.refusal, "rows_received": n,
+                        "rows_quarantined": n, "quarantine_reasons": {}}
+            else:
+                reasons = {str(row): list(ln["reasons"]) for ln, row in zip(rep.lines, rows) if ln["reasons"]}
+                info = {"status": "accepted", "rows_received": n, "rows_quarantined": len(reasons),
+                        "quarantine_reasons": reasons, "_source_rows": rows}
+        path = out / rep.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written[rep.path] = data
+        files[rep.path] = info
+    return expected_outcomes(files, reports)
+
+
+# --------------------------------------------------------------------------------------
+# Extra, generated contracts (--extra-contracts N), written in bulk with polars
+# --------------------------------------------------------------------------------------
+
+EXTRA_BUYERS = [
+    (UTRECHT, "utrecht.nl", None), (AMSTERDAM, "amsterdam.nl", "amsterdam-2025"),
+    (GELDERLAND, "gelderland.nl", None), (RIVIERENLAND, "wsrl.nl", None),
+]
+MANAGERS = ["j.devries", "s.bakker", "m.jansen", "r.visser", "a.smit", "h.vandijk", "l.dekker", "k.mulder"]
+NAME_A = ["Bouw", "Infra", "Groen", "Water", "Wegen", "Schoonmaak", "Techniek", "Grondwerk", "Installatie"]
+NAME_B = ["Nederland", "Midden", "Oost", "Rivierenland", "Veluwe", "Utrecht", "Amstel", "Betuwe", "IJssel"]
+FREQUENCIES = {"quarterly": ("3mo", 0.55), None: ("3mo", 0.15), "half_yearly": ("6mo", 0.12),
+               "yearly": ("1y", 0.08), "monthly": ("1mo", 0.10)}
+GROUPS = ["participatiewet", "banenafspraak", "wia_wao", "ww", "mbo_bbl", "mbo_bol", "nugger"]
+MATERIALS = ["asfalt", "beton", "staal", "zand", "puin"]
+KW_CLASSES = ["<19", "19-37", "37-56", "56-130", ">=130", "all"]
+SOURCES = ["electric", "diesel", "hvo", "hydrogen", "hybrid"]
+STYLES = [  # (name, share of files): the common formats, plus messy ones
+    ("clean", 0.70), ("dutch", 0.12), ("xlsx", 0.10), ("bom_crlf", 0.05), ("cp1252", 0.03)]
+KIND_SHORT = {SR: "sr", RM: "rm", ZE: "ze"}
+
+
+def pick(rng: np.random.Generator, options: list, weights: list[float] | None, n: int) -> pl.Series:
+    idx = rng.choice(len(options), size=n, p=weights)
+    return pl.Series([options[i] for i in range(len(options))]).gather(idx)
+
+
+def extra_registers(n: int, rng: np.random.Generator) -> tuple[pl.DataFrame, pl.DataFrame]:
+    ids = pl.Series([f"GEN-{i:05d}" for i in range(1, n + 1)])
+    buyer_idx = rng.integers(0, len(EXTRA_BUYERS), n)
+    quarter = rng.integers(0, 12, n)  # start in one of the quarters 2024-Q1 … 2026-Q4
+    start = [date(2024 + q // 4, 3 * (q % 4) + 1, 1) for q in quarter]
+    years = rng.integers(1, 4, n)
+    freq_keys = list(FREQUENCIES)
+    freq = pick(rng, freq_keys, [FREQUENCIES[k][1] for k in freq_keys], n)
+    kvk = rng.integers(1_000_000, 99_999_999, n)
+    contracts = pl.DataFrame({
+        "contractnummer": ids,
+        "opdrachtgever": [EXTRA_BUYERS[i][0] for i in buyer_idx],
+        "omschrijving": pl.Series([f"Raamovereenkomst {a.lower()}werkzaamheden" for a in
+                                   pick(rng, NAME_A, None, n)]),
+        "kvk_nummer": kvk,
+        "leverancier": pick(rng, NAME_A, None, n) + " " + pick(rng, NAME_B, None, n) + " B.V.",
+        "contractwaarde": rng.integers(2, 200, n) * 50_000,
+        "startdatum": pl.Series(start, dtype=pl.Date),
+        "einddatum": pl.Series([date(s.year + int(y), s.month, 1) - timedelta(days=1)
+                                for s, y in zip(start, years)], dtype=pl.Date),
+        "contractmanager": pick(rng, MANAGERS, None, n) + "@" + pl.Series([EXTRA_BUYERS[i][1] for i in buyer_idx]),
+        "reporting_frequency": freq,
+        "report_grace_days": pl.Series(rng.choice([None, None, None, None, 14, 45], n).tolist(), dtype=pl.Int64),
+        "block_table": [EXTRA_BUYERS[i][2] for i in buyer_idx],
+    })
+    # One or two commitments per contract, of different kinds.
+    first = rng.integers(0, 3, n)
+    second = (first + rng.integers(1, 3, n)) % 3
+    has_second = rng.random(n) < 0.4
+    kinds = [SR, RM, ZE]
+    com = pl.DataFrame({
+        "contract_id": pl.concat([ids, ids.filter(has_second)]),
+        "kind": [kinds[k] for k in np.concatenate([first, second[has_second]])],
+    })
+    m = com.height
+    com = com.with_columns(
+        commitment_id=pl.col("contract_id") + "-" + pl.col("kind").replace_strict(
+            {SR: "SR", RM: "RM", ZE: "ZE"}),
+        metric=pl.when(pl.col("kind") == SR).then(pick(rng, ["eur", "hours", None], None, m))
+        .otherwise(pl.lit("percent")),
+        target_pct_of_value=pl.Series(rng.choice([2.0, 3.0, 5.0], m)),
+        target=pl.Series(rng.integers(10, 80, m).astype(float)),
+        scope=pl.when(pl.col("kind") == RM).then(pick(rng, ["asfalt", "beton", "all", None], None, m))
+        .when(pl.col("kind") == ZE).then(pick(rng, KW_CLASSES, None, m)),
+        tolerance_pct=pl.Series(rng.choice([np.nan, np.nan, 5.0, 10.0], m)).fill_nan(None),
+        penalty_rule=pick(rng, ["shortfall_eur", "fixed", None, None], None, m),
+    ).join(contracts.select(contract_id="contractnummer", value="contractwaarde"), on="contract_id")
+    com = com.with_columns(
+        # social return in euros as a share of the value; in hours about 1 hour per €400
+        target=pl.when((pl.col("kind") == SR) & (pl.col("metric") == "hours"))
+        .then((pl.col("value") / 400).round(-1))
+        .when(pl.col("kind") == SR).then(None).otherwise(pl.col("target")),
+        target_pct_of_value=pl.when((pl.col("kind") == SR) & (pl.col("metric") != "hours"))
+        .then(pl.col("target_pct_of_value")),
+        trajectory=pl.when(pl.col("kind") == SR).then(pl.lit("linear")),
+        penalty_rule=pl.when((pl.col("penalty_rule") == "shortfall_eur")
+                             & ((pl.col("kind") != SR) | (pl.col("metric") == "hours")))
+        .then(pl.lit("fixed")).otherwise(pl.col("penalty_rule")),
+        description=pl.lit("Gegenereerde verplichting voor schaaltests."),
+    )
+    com = com.with_columns(
+        penalty_amount_eur=pl.when(pl.col("penalty_rule") == "fixed").then(pl.lit(10_000.0)),
+        penalty_rate_eur=pl.lit(None, pl.Float64), due_date=pl.lit(None, pl.Date),
+    ).sort("commitment_id")
+    return contracts, com.select([pl.col(c).cast(t) for c, t in COMMITMENT_COLUMNS.items()])
+
+
+def extra_periods(contracts: pl.DataFrame) -> pl.DataFrame:
+    """Every calendar reporting period of every extra contract that ended before AS_OF."""
+    parts = []
+    for freq, (interval, _) in FREQUENCIES.items():
+        sel = contracts.filter(pl.col("reporting_frequency").eq_missing(freq))
+        parts.append(sel.select(
+            contract_id="contractnummer", start="startdatum", end="einddatum",
+            kvk=pl.col("kvk_nummer").cast(pl.String).str.zfill(8), interval=pl.lit(interval),
+            period_start=pl.date_ranges(pl.col("startdatum").dt.truncate(interval), "einddatum", interval),
+        ).explode("period_start").with_columns(
+            period_end=pl.col("period_start").dt.offset_by(interval).dt.offset_by("-1d")))
+    ps = pl.col("period_start")
+    return pl.concat(parts).filter(pl.col("period_end") < AS_OF).with_columns(
+        label=pl.when(pl.col("interval") == "3mo").then(ps.dt.strftime("%Y-Q") + ps.dt.quarter().cast(pl.String))
+        .when(pl.col("interval") == "6mo")
+        .then(ps.dt.strftime("%Y-H") + pl.when(ps.dt.month() <= 6).then(pl.lit("1")).otherwise(pl.lit("2")))
+        .when(pl.col("interval") == "1mo").then(ps.dt.strftime("%Y-%m"))
+        .otherwise(ps.dt.strftime("%Y")),
+        # days of the period that lie within the contract: what hours must fit in
+        days=(pl.min_horizontal("period_end", "end") - pl.max_horizontal("period_start", "start"))
+        .dt.total_days() + 1,
+    )
+
+
+def extra_lines(contracts: pl.DataFrame, commitments: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """One row per report line: one file per contract, report type and period; about 4% of
+    the reports are never sent, 1.5% of the lines carry a defect."""
+    kinds = commitments.select("contract_id", "kind").unique()
+    files = extra_periods(contracts).join(kinds, on="contract_id").sort("contract_id", "kind", "period_start")
+    nf = files.height
+    files = files.with_columns(
+        style=pick(rng, [s for s, _ in STYLES], [w for _, w in STYLES], nf),
+        n_lines=pl.Series(rng.integers(1, 6, nf)),
+        submitted_at=pl.col("period_end") + pl.duration(days=pl.Series(rng.integers(3, 26, nf))),
+    ).filter(pl.Series(rng.random(nf) >= 0.04))
+    files = files.with_columns(
+        file=pl.format("reports/generated/{}/{}/{}_{}.{}", "contract_id", pl.col("period_start").dt.year(),
+                       pl.col("kind").replace_strict(KIND_SHORT), "label",
+                       pl.when(pl.col("style") == "xlsx").then(pl.lit("xlsx")).otherwise(pl.lit("csv"))))
+    lines = files.with_columns(j=pl.int_ranges(0, "n_lines")).explode("j")
+    n = lines.height
+    number = pl.col("contract_id").str.slice(4).cast(pl.Int64)
+    delivered = pl.Series(rng.uniform(20, 2000, n)).round(1)
+    defect = pl.Series(rng.random(n) < 0.015)
+    lines = lines.with_columns(
+        person_ref=pl.format("P-{}", ((number * 7 + pl.col("j")) % 10000).cast(pl.String).str.zfill(4)),
+        target_group=pick(rng, GROUPS, None, n),
+        bonus=pl.when(pl.Series(rng.random(n) < 0.1)).then(pl.lit("50plus")),
+        material=pick(rng, MATERIALS, None, n),
+        delivered_tonnes=delivered,
+        recycled_tonnes=(delivered * pl.Series(rng.uniform(0.05, 0.8, n))).round(1),
+        evidence_ref=pl.when(pl.Series(rng.random(n) < 0.98))
+        .then(pl.format("WB-{}", pl.Series(rng.integers(10000, 99999, n)))),
+        machine_id=pl.format("M-{}", pl.col("j") + 1),
+        power_kw=pl.lit([12, 25, 45, 90, 160]).list.get((number + pl.col("j")) % 5),
+        energy_source=pick(rng, SOURCES, [0.35, 0.4, 0.1, 0.05, 0.1], n),
+        hours=pl.when(pl.col("kind") == SR)
+        .then((pl.col("days") / 7 * pl.Series(rng.uniform(4, 36, n))).round(1))
+        .otherwise((pl.col("days") * pl.Series(rng.uniform(1, 8, n))).round(0)),
+    ).with_columns(  # the defects: negative hours, recycled above delivered, an unknown source
+        hours=pl.when(defect & (pl.col("kind") == SR)).then(-pl.col("hours")).otherwise("hours"),
+        recycled_tonnes=pl.when(defect).then(pl.col("delivered_tonnes") + 5).otherwise("recycled_tonnes"),
+        energy_source=pl.when(defect).then(pl.lit("GTL")).otherwise("energy_source"),
+    )
+    return lines.rename({"kvk": "supplier_kvk", "label": "period"})
+
+
+EXTRA_COLUMNS = {kind: ["contract_id", "supplier_kvk", "period", *cols, "submitted_at"]
+                 for kind, cols in {SR: ["person_ref", "target_group", "hours", "bonus"],
+                                    RM: COLUMNS[RM], ZE: COLUMNS[ZE]}.items()}
+
+
+def write_extra_file(path: Path, df: pl.DataFrame, style: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if style == "clean":
+        df.write_csv(path)
+    elif style == "dutch":
+        df.rename(lambda c: DUTCH.get(c, c)).write_csv(path, separator=";", decimal_comma=True,
+                                                       date_format="%d-%m-%Y")
+    elif style == "bom_crlf":
+        df.write_csv(path, include_bom=True, line_terminator="\r\n")
+    elif style == "cp1252":
+        text = df.with_columns(opmerking=pl.lit("gecontroleerd, één afwijking")).rename(
+            lambda c: DUTCH.get(c, c)).write_csv(separator=";", decimal_comma=True, date_format="%d-%m-%Y")
+        path.write_bytes(text.encode("cp1252"))
+    else:
+        wb = new_workbook(str(path))
+        df.write_excel(wb, "Rapportage", autofilter=False, table_style=None, dtype_formats={pl.Date: "dd-mm-yyyy"})
+        wb.close()
+
+
+def write_extra_world(out: Path, n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Writes the reports of n generated contracts; returns their register rows."""
+    rng = np.random.default_rng(seed)
+    contracts, commitments = extra_registers(n, rng)
+    lines = extra_lines(contracts, commitments, rng)
+    written = []
+    for (path, kind, style), df in lines.partition_by("file", "kind", "style", as_dict=True,
+                                                       maintain_order=True).items():
+        write_extra_file(out / path, df.select(EXTRA_COLUMNS[kind]), style)
+        written.append(out / path)
+    # A few suppliers upload the same file twice under another name.
+    for i in np.flatnonzero(rng.random(len(written)) < 0.005):
+        src = written[i]
+        shutil.copyfile(src, src.with_name(f"{src.stem}_kopie{src.suffix}"))
+    return contracts, commitments
+
+
+# --------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------
+
+GENERATED = ["contracts.csv", "contracts.xlsx", "commitments.csv", "commitments.xlsx", "block_tables.csv",
+             "expected_outcomes.json"]
+
+
+def clear(out: Path) -> None:
+    """Removes what an earlier run wrote in `out` (reports/ and the register files); leaves
+    everything else, such as README.md, alone."""
+    reports = out / "reports"
+    if reports.is_symlink():
+        reports.unlink()
+    elif reports.exists():
+        shutil.rmtree(reports)
+    for name in GENERATED:
+        (out / name).unlink(missing_ok=True)
+
+
+def build(out: Path, seed: int, extra_contracts: int = 0) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    clear(out)
+    contracts, commitments = core_contracts_frame(), core_commitments_frame()
+    if extra_contracts:
+        more_contracts, more_commitments = write_extra_world(out, extra_contracts, seed)
+        contracts = pl.concat([contracts, more_contracts])
+        commitments = pl.concat([commitments, more_commitments])
+    write_registers(out, contracts, commitments)
+    outcome = write_core_reports(out)
+    (out / "expected_outcomes.json").write_text(json.dumps(outcome, indent=2, ensure_ascii=False) + "\n",
+                                                encoding="utf-8")
+    return outcome
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("sample_data"))
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--extra-contracts", type=int, default=0, metavar="N")
+    args = parser.parse_args(argv)
+    outcome = build(args.out, args.seed, args.extra_contracts)
+    print(f"wrote {len(outcome['files'])} core report files"
+          + (f" and {args.extra_contracts} extra contracts" if args.extra_contracts else "") + f" to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""The nightly job as Dagster runs it: definitions, CLI, idempotency, incremental intake."""
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from naleving.cli import main
+from pipelines.definitions import defs
+from pipelines.resources import Naleving
+from pipelines.sensors import new_reports
+from world import sr_line
+
+ROOT = Path(__file__).resolve().parents[1]
+GRAPH_SNAPSHOT = ROOT / "tests" / "snapshots" / "asset_graph.txt"
+
+
+def asset_graph() -> str:
+    """Assets with their upstream assets, and checks with their asset: the shape reviewers should see change."""
+    graph = defs.resolve_asset_graph()
+    lines = [
+        f"asset {key.to_user_string()} <- {', '.join(sorted(p.to_user_string() for p in graph.get(key).parent_keys)) or '-'}"
+        for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string())
+    ]
+    lines += sorted(f"check {c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys)
+    return "\n".join(lines) + "\n"
+
+
+def test_asset_graph_matches_snapshot():
+    assert asset_graph() == GRAPH_SNAPSHOT.read_text(encoding="utf-8")
+
+
+def test_definitions_validate_with_the_workspace():
+    done = subprocess.run([str(Path(sys.executable).parent / "dagster"), "definitions", "validate", "-w", "workspace.yaml"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_schedule_runs_the_nightly_job_at_two_in_amsterdam():
+    schedule = defs.resolve_schedule_def("nightly_schedule")
+    assert (schedule.job_name, schedule.cron_schedule, schedule.execution_timezone) == ("nightly", "0 2 * * *", "Europe/Amsterdam")
+
+
+def test_sensor_requests_a_run_when_files_land(world):
+    world.contract().commitment()
+    resource = Naleving(data_dir=str(world.root), warehouse=str(world.warehouse))
+    with dg.build_sensor_context(cursor=None, resources={"naleving": resource}) as context:
+        first = new_reports(context)
+    assert len(first.run_requests) == 1
+    with dg.build_sensor_context(cursor=first.cursor, resources={"naleving": resource}) as context:
+        assert isinstance(new_reports(context), dg.SkipReason)
+    world.report("nieuw.csv", [sr_line()])
+    with dg.build_sensor_context(cursor=first.cursor, resources={"naleving": resource}) as context:
+        assert len(new_reports(context).run_requests) == 1
+
+
+def cli(world, as_of="2026-11-29") -> int:
+    world.write_register()
+    return main(["run", "--data", str(world.root), "--as-of", as_of, "--warehouse", str(world.warehouse)])
+
+
+def tables(path: Path) -> dict[str, list]:
+    """Every published table's content, without the run ledger and the run ids."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            "submissions": con.sql("SELECT * EXCLUDE (run_id) FROM submissions ORDER BY ALL").fetchall(),
+            "quarantine": con.sql("SELECT * FROM quarantine ORDER BY ALL").fetchall(),
+            "lines": con.sql("SELECT * FROM social_return_lines ORDER BY ALL").fetchall(),
+            "latest_status": con.sql("""SELECT * EXCLUDE (run_id) FROM commitment_status
+                WHERE run_id = (SELECT run_id FROM runs WHERE status = 'completed' ORDER BY started_at DESC LIMIT 1)
+                ORDER BY ALL""").fetchall(),
+            "findings": con.sql("SELECT * EXCLUDE (first_seen_run, last_seen_run) FROM findings ORDER BY ALL").fetchall(),
+            "evidence": con.sql("SELECT * FROM finding_evidence ORDER BY ALL").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def test_cli_runs_the_job_and_prints_a_summary(world, capsys):
+    world.contract().commitment()
+    world.report("r.csv", [sr_line(), sr_line(hours="x", person_ref="P-2")])
+    assert cli(world) == 0
+    out = capsys.readouterr().out
+    assert "Bestanden:        1 nieuw ontvangen — geaccepteerd (accepted) 1" in out
+    assert "1 geaccepteerd, 1 in quarantaine (van 2 ontvangen)" in out
+    assert "Toezeggingen:     1 — achter op schema (behind) 1" in out
+
+
+def test_same_inputs_twice_change_nothing_but_the_run_ledger(world):
+    world.contract().commitment()
+    world.report("r.csv", [sr_line(), sr_line(hours="x", person_ref="P-2")])
+    assert cli(world) == 0
+    first = tables(world.warehouse)
+    assert cli(world) == 0
+    assert tables(world.warehouse) == first
+    con = duckdb.connect(str(world.warehouse), read_only=True)
+    assert con.sql("SELECT count(*) FROM runs WHERE status = 'completed'").fetchone()[0] == 2
+    con.close()
+
+
+def test_cli_with_a_broken_register_exits_non_zero_naming_file_and_row(world, capsys):
+    world.contract().contract().commitment()
+    assert cli(world) == 1
+    err = capsys.readouterr().err
+    assert "contracts.csv, rij 3: duplicate_id" in err and "niet voltooid" in err
+    con = duckdb.connect(str(world.warehouse), read_only=True)
+    assert con.sql("SELECT status FROM runs").fetchall() == [("failed",)]
+    con.close()
+
+
+def test_a_file_already_received_is_never_read_again(world):
+    world.contract().commitment()
+    world.report("r.csv", [sr_line()])
+    world.run("2026-11-29")
+    second = world.run("2026-11-30")
+    assert second.sql("SELECT count(*) AS n FROM submissions WHERE run_id = ?", second.run_id)["n"][0] == 0
+    assert second.sql("SELECT count(*) AS n FROM raw_records")["n"][0] == 1
+
+
+def test_byte_identical_file_is_a_duplicate_not_read_again(world):
+    world.contract().commitment()
+    world.report("r.csv", [sr_line()])
+    world.report("r2.csv", [sr_line()])
+    run = world.run("2026-11-29")
+    files = run.submissions().select("file_name", "status", "rows_received").rows()
+    assert files == [("r.csv", "accepted", 1), ("r2.csv", "duplicate", 0)]
+    assert run.status()["achieved"] == 100
+
+
+def test_a_changed_file_under_the_same_name_is_a_new_submission(world):
+    world.contract().commitment()
+    world.report("r.csv", [sr_line(submitted_at="2025-04-10")])
+    world.run("2026-11-29")
+    world.report("r.csv", [sr_line(hours="250", submitted_at="2025-04-20")])
+    run = world.run("2026-11-30")
+    assert run.submissions().height == 2
+    assert run.status()["achieved"] == 250
+
+
+def test_correction_supersedes_and_keeps_replaced_lines(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(period="2025-Q4", submitted_at="2026-01-20")])
+    world.report("b.csv", [sr_line(period="2025-Q4", hours="300", submitted_at="2026-02-15")])
+    run = world.run("2026-11-29")
+    assert run.status()["achieved"] == 300
+    marked = run.sql("""SELECT s.file_name, l.superseded FROM social_return_lines_marked l
+                        JOIN submissions s USING (submission_id) ORDER BY 1""").rows()
+    assert marked == [("a.csv", True), ("b.csv", False)]
