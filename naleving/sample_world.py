@@ -228,6 +228,8 @@ COLUMNS = {
     RM: ["material", "delivered_tonnes", "recycled_tonnes", "evidence_ref"],
     ZE: ["machine_id", "power_kw", "energy_source", "hours"],
 }
+OPTIONAL = {"amount_eur", "bonus"}  # written only when a supplier uses them
+BASE_COLUMNS = {"contract_id", "supplier_kvk", "period", "period_start", "period_end", "submitted_at", "reasons"}
 
 
 @dataclass(frozen=True)
@@ -265,15 +267,13 @@ class Report:
     def header(self) -> list[str]:
         if self.columns is not None:
             return self.columns
-        cols = ["contract_id", "supplier_kvk"]
-        cols += ["period"] if isinstance(self.period, str) else ["period_start", "period_end"]
-        cols += [c for c in COLUMNS[self.kind] if c in REQUIRED_OWN or any(c in ln for ln in self.lines)]
+        period = ["period"] if isinstance(self.period, str) else ["period_start", "period_end"]
+        own = [c for c in COLUMNS[self.kind] if c not in OPTIONAL or any(c in ln for ln in self.lines)]
         # free-text columns a supplier added itself (kept raw by the reader)
-        known = set(cols) | set(COLUMNS[self.kind]) | {"reasons", "contract_id", "supplier_kvk", "period",
-                                                       "period_start", "period_end", "submitted_at"}
-        cols += [c for c in dict.fromkeys(k for ln in self.lines for k in ln) if c not in known]
-        cols += list(self.extra)
-        return cols + (["submitted_at"] if self.submitted is not None else [])
+        free = [c for c in dict.fromkeys(k for ln in self.lines for k in ln)
+                if c not in COLUMNS[self.kind] and c not in BASE_COLUMNS]
+        submitted = ["submitted_at"] if self.submitted is not None else []
+        return ["contract_id", "supplier_kvk", *period, *own, *free, *self.extra, *submitted]
 
     def records(self) -> list[dict]:
         """Every line as written: contract, supplier, period and submission filled in."""
@@ -284,10 +284,6 @@ class Report:
             base["period_start"], base["period_end"] = self.period
         base["submitted_at"] = self.submitted
         return [{**base, **ln} for ln in self.lines]
-
-
-REQUIRED_OWN = {"person_ref", "target_group", "hours", "material", "delivered_tonnes", "recycled_tonnes",
-                "evidence_ref", "machine_id", "power_kw", "energy_source"}
 
 
 @dataclass
@@ -502,7 +498,7 @@ def wegenbouw_reports() -> list[Report]:
 N345_FLEET = [  # (line, first quarter index it works in)
     (ze("GK-11 graafmachine", 90, "diesel", 380), 0), (ze("GK-12 graafmachine", 75, "electric", 260), 0),
     (ze("DP-14 dumper", 56, "diesel", 100), 0), (ze("MG-15 minigraver", 18, "electric", 140), 0),
-    (ze("AG-16 aggregaat", 6, "petrol", 50), 0), (ze("WL-13 wiellader", 110, "hydrogen", 120), 2),
+    (ze("AG-16 aggregaat", 6, "petrol", 50), 0), (ze("WL-13 wiellader", 110, "hydrogen", 120), 1),
 ]
 N345_QUARTERS = ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
 IN_DUTCH = {"electric": "elektrisch", "hydrogen": "waterstof", "petrol": "benzine"}
@@ -866,76 +862,68 @@ STYLES = [  # (name, share of files): the common formats, plus messy ones
 KIND_SHORT = {SR: "sr", RM: "rm", ZE: "ze"}
 
 
-def pick(rng: np.random.Generator, options: list, weights: list[float] | None, n: int) -> pl.Series:
-    idx = rng.choice(len(options), size=n, p=weights)
-    return pl.Series([options[i] for i in range(len(options))]).gather(idx)
+def pick(rng: np.random.Generator, options: list, n: int, weights: list[float] | None = None) -> pl.Series:
+    return pl.Series(options).gather(rng.choice(len(options), size=n, p=weights))
 
 
 def extra_registers(n: int, rng: np.random.Generator) -> tuple[pl.DataFrame, pl.DataFrame]:
-    ids = pl.Series([f"GEN-{i:05d}" for i in range(1, n + 1)])
-    buyer_idx = rng.integers(0, len(EXTRA_BUYERS), n)
-    quarter = rng.integers(0, 12, n)  # start in one of the quarters 2024-Q1 … 2026-Q4
-    start = [date(2024 + q // 4, 3 * (q % 4) + 1, 1) for q in quarter]
-    years = rng.integers(1, 4, n)
-    freq_keys = list(FREQUENCIES)
-    freq = pick(rng, freq_keys, [FREQUENCIES[k][1] for k in freq_keys], n)
-    kvk = rng.integers(1_000_000, 99_999_999, n)
-    contracts = pl.DataFrame({
-        "contractnummer": ids,
-        "opdrachtgever": [EXTRA_BUYERS[i][0] for i in buyer_idx],
-        "omschrijving": pl.Series([f"Raamovereenkomst {a.lower()}werkzaamheden" for a in
-                                   pick(rng, NAME_A, None, n)]),
-        "kvk_nummer": kvk,
-        "leverancier": pick(rng, NAME_A, None, n) + " " + pick(rng, NAME_B, None, n) + " B.V.",
-        "contractwaarde": rng.integers(2, 200, n) * 50_000,
-        "startdatum": pl.Series(start, dtype=pl.Date),
-        "einddatum": pl.Series([date(s.year + int(y), s.month, 1) - timedelta(days=1)
-                                for s, y in zip(start, years)], dtype=pl.Date),
-        "contractmanager": pick(rng, MANAGERS, None, n) + "@" + pl.Series([EXTRA_BUYERS[i][1] for i in buyer_idx]),
-        "reporting_frequency": freq,
-        "report_grace_days": pl.Series(rng.choice([None, None, None, None, 14, 45], n).tolist(), dtype=pl.Int64),
-        "block_table": [EXTRA_BUYERS[i][2] for i in buyer_idx],
-    })
+    """Register rows of n generated contracts (ids GEN-00001…) and their one or two commitments."""
+    buyer = pl.Series(rng.integers(0, len(EXTRA_BUYERS), n))
+    quarter = pl.Series(rng.integers(0, 12, n))  # they start in one of the quarters 2024-Q1 … 2026-Q4
+    start = pl.date(2024 + quarter // 4, 3 * (quarter % 4) + 1, 1)
+    frequencies = list(FREQUENCIES)
+    contracts = pl.select(
+        contractnummer=pl.format("GEN-{}", pl.int_range(1, n + 1).cast(pl.String).str.zfill(5)),
+        opdrachtgever=buyer.replace_strict({i: b[0] for i, b in enumerate(EXTRA_BUYERS)}),
+        omschrijving="Raamovereenkomst " + pick(rng, NAME_A, n).str.to_lowercase() + "werkzaamheden",
+        kvk_nummer=pl.Series(rng.integers(1_000_000, 99_999_999, n)),  # some below 10^7: a leading zero
+        leverancier=pick(rng, NAME_A, n) + " " + pick(rng, NAME_B, n) + " B.V.",
+        contractwaarde=pl.Series(rng.integers(2, 200, n) * 50_000),
+        startdatum=start,
+        einddatum=start.dt.offset_by(pl.format("{}y", pl.Series(rng.integers(1, 4, n)))).dt.offset_by("-1d"),
+        contractmanager=pick(rng, MANAGERS, n) + "@" + buyer.replace_strict(
+            {i: b[1] for i, b in enumerate(EXTRA_BUYERS)}),
+        reporting_frequency=pick(rng, frequencies, n, [FREQUENCIES[f][1] for f in frequencies]),
+        report_grace_days=pick(rng, [None, None, None, None, 14, 45], n).cast(pl.Int64),
+        block_table=buyer.replace_strict({i: b[2] for i, b in enumerate(EXTRA_BUYERS)}, return_dtype=pl.String),
+    )
     # One or two commitments per contract, of different kinds.
+    kinds = [SR, RM, ZE]
     first = rng.integers(0, 3, n)
     second = (first + rng.integers(1, 3, n)) % 3
     has_second = rng.random(n) < 0.4
-    kinds = [SR, RM, ZE]
-    com = pl.DataFrame({
-        "contract_id": pl.concat([ids, ids.filter(has_second)]),
-        "kind": [kinds[k] for k in np.concatenate([first, second[has_second]])],
-    })
+    ids = contracts["contractnummer"]
+    com = pl.DataFrame({"contract_id": pl.concat([ids, ids.filter(pl.Series(has_second))]),
+                        "kind": pl.Series(kinds).gather(np.concatenate([first, second[has_second]]))})
     m = com.height
+    is_sr = pl.col("kind") == SR
+    in_hours = is_sr & pl.col("metric").eq_missing("hours")
+    com = com.join(contracts.select(contract_id="contractnummer", value="contractwaarde"), on="contract_id",
+                   maintain_order="left")  # the random columns below are matched to rows by position
     com = com.with_columns(
-        commitment_id=pl.col("contract_id") + "-" + pl.col("kind").replace_strict(
-            {SR: "SR", RM: "RM", ZE: "ZE"}),
-        metric=pl.when(pl.col("kind") == SR).then(pick(rng, ["eur", "hours", None], None, m))
-        .otherwise(pl.lit("percent")),
-        target_pct_of_value=pl.Series(rng.choice([2.0, 3.0, 5.0], m)),
-        target=pl.Series(rng.integers(10, 80, m).astype(float)),
-        scope=pl.when(pl.col("kind") == RM).then(pick(rng, ["asfalt", "beton", "all", None], None, m))
-        .when(pl.col("kind") == ZE).then(pick(rng, KW_CLASSES, None, m)),
-        tolerance_pct=pl.Series(rng.choice([np.nan, np.nan, 5.0, 10.0], m)).fill_nan(None),
-        penalty_rule=pick(rng, ["shortfall_eur", "fixed", None, None], None, m),
-    ).join(contracts.select(contract_id="contractnummer", value="contractwaarde"), on="contract_id")
-    com = com.with_columns(
-        # social return in euros as a share of the value; in hours about 1 hour per €400
-        target=pl.when((pl.col("kind") == SR) & (pl.col("metric") == "hours"))
-        .then((pl.col("value") / 400).round(-1))
-        .when(pl.col("kind") == SR).then(None).otherwise(pl.col("target")),
-        target_pct_of_value=pl.when((pl.col("kind") == SR) & (pl.col("metric") != "hours"))
-        .then(pl.col("target_pct_of_value")),
-        trajectory=pl.when(pl.col("kind") == SR).then(pl.lit("linear")),
-        penalty_rule=pl.when((pl.col("penalty_rule") == "shortfall_eur")
-                             & ((pl.col("kind") != SR) | (pl.col("metric") == "hours")))
-        .then(pl.lit("fixed")).otherwise(pl.col("penalty_rule")),
+        commitment_id=pl.col("contract_id") + "-" + pl.col("kind").replace_strict({SR: "SR", RM: "RM", ZE: "ZE"}),
+        metric=pl.when(is_sr).then(pick(rng, ["eur", "hours", None], m)).otherwise(pl.lit("percent")),
+        percent=pl.Series(rng.integers(10, 80, m), dtype=pl.Float64),
+        pct_of_value=pick(rng, [2.0, 3.0, 5.0], m),
+        scope=pl.when(pl.col("kind") == RM).then(pick(rng, ["asfalt", "beton", "all", None], m))
+        .when(pl.col("kind") == ZE).then(pick(rng, KW_CLASSES, m)),
+        tolerance_pct=pick(rng, [None, None, 5.0, 10.0], m),
+        penalty_rule=pick(rng, ["shortfall_eur", "fixed", None, None], m),
+    ).with_columns(
+        # social return in euros as a share of the value; in hours about one hour per €400
+        target=pl.when(in_hours).then((pl.col("value") / 4000).round(0) * 10)
+        .when(is_sr).then(None).otherwise("percent"),
+        target_pct_of_value=pl.when(is_sr & ~in_hours).then("pct_of_value"),
+        trajectory=pl.when(is_sr).then(pl.lit("linear")),
+        # shortfall_eur only makes sense for social return in euros
+        penalty_rule=pl.when(pl.col("penalty_rule").eq("shortfall_eur") & (~is_sr | in_hours))
+        .then(pl.lit("fixed")).otherwise("penalty_rule"),
         description=pl.lit("Gegenereerde verplichting voor schaaltests."),
-    )
-    com = com.with_columns(
+    ).with_columns(
         penalty_amount_eur=pl.when(pl.col("penalty_rule") == "fixed").then(pl.lit(10_000.0)),
-        penalty_rate_eur=pl.lit(None, pl.Float64), due_date=pl.lit(None, pl.Date),
     ).sort("commitment_id")
-    return contracts, com.select([pl.col(c).cast(t) for c, t in COMMITMENT_COLUMNS.items()])
+    return contracts, com.select([pl.col(c).cast(t) if c in com.columns else pl.lit(None, t).alias(c)
+                                  for c, t in COMMITMENT_COLUMNS.items()])
 
 
 def extra_periods(contracts: pl.DataFrame) -> pl.DataFrame:
@@ -964,14 +952,15 @@ def extra_periods(contracts: pl.DataFrame) -> pl.DataFrame:
 
 def extra_lines(contracts: pl.DataFrame, commitments: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     """One row per report line: one file per contract, report type and period; about 4% of
-    the reports are never sent, 1.5% of the lines carry a defect."""
+    the reports are never sent, 1% is corrected later, 1.5% of the lines carry a defect."""
     kinds = commitments.select("contract_id", "kind").unique()
     files = extra_periods(contracts).join(kinds, on="contract_id").sort("contract_id", "kind", "period_start")
     nf = files.height
     files = files.with_columns(
-        style=pick(rng, [s for s, _ in STYLES], [w for _, w in STYLES], nf),
+        style=pick(rng, [s for s, _ in STYLES], nf, [w for _, w in STYLES]),
         n_lines=pl.Series(rng.integers(1, 6, nf)),
         submitted_at=pl.col("period_end") + pl.duration(days=pl.Series(rng.integers(3, 26, nf))),
+        corrected=pl.Series(rng.random(nf) < 0.01),
     ).filter(pl.Series(rng.random(nf) >= 0.04))
     files = files.with_columns(
         file=pl.format("reports/generated/{}/{}/{}_{}.{}", "contract_id", pl.col("period_start").dt.year(),
@@ -984,16 +973,16 @@ def extra_lines(contracts: pl.DataFrame, commitments: pl.DataFrame, rng: np.rand
     defect = pl.Series(rng.random(n) < 0.015)
     lines = lines.with_columns(
         person_ref=pl.format("P-{}", ((number * 7 + pl.col("j")) % 10000).cast(pl.String).str.zfill(4)),
-        target_group=pick(rng, GROUPS, None, n),
+        target_group=pick(rng, GROUPS, n),
         bonus=pl.when(pl.Series(rng.random(n) < 0.1)).then(pl.lit("50plus")),
-        material=pick(rng, MATERIALS, None, n),
+        material=pick(rng, MATERIALS, n),
         delivered_tonnes=delivered,
         recycled_tonnes=(delivered * pl.Series(rng.uniform(0.05, 0.8, n))).round(1),
         evidence_ref=pl.when(pl.Series(rng.random(n) < 0.98))
         .then(pl.format("WB-{}", pl.Series(rng.integers(10000, 99999, n)))),
         machine_id=pl.format("M-{}", pl.col("j") + 1),
         power_kw=pl.lit([12, 25, 45, 90, 160]).list.get((number + pl.col("j")) % 5),
-        energy_source=pick(rng, SOURCES, [0.35, 0.4, 0.1, 0.05, 0.1], n),
+        energy_source=pick(rng, SOURCES, n, [0.35, 0.4, 0.1, 0.05, 0.1]),
         hours=pl.when(pl.col("kind") == SR)
         .then((pl.col("days") / 7 * pl.Series(rng.uniform(4, 36, n))).round(1))
         .otherwise((pl.col("days") * pl.Series(rng.uniform(1, 8, n))).round(0)),
@@ -1002,7 +991,15 @@ def extra_lines(contracts: pl.DataFrame, commitments: pl.DataFrame, rng: np.rand
         recycled_tonnes=pl.when(defect).then(pl.col("delivered_tonnes") + 5).otherwise("recycled_tonnes"),
         energy_source=pl.when(defect).then(pl.lit("GTL")).otherwise("energy_source"),
     )
-    return lines.rename({"kvk": "supplier_kvk", "label": "period"})
+    # The correction: the same period sent again two weeks later, with other figures.
+    again = lines.filter(pl.col("corrected") & (pl.col("submitted_at") + pl.duration(days=14) < AS_OF))
+    again = again.with_columns(
+        file=pl.col("file").str.replace(r"\.(csv|xlsx)$", "_correctie.$1"),
+        submitted_at=pl.col("submitted_at") + pl.duration(days=14),
+        hours=(pl.col("hours") * 1.1).round(1),
+        delivered_tonnes=(pl.col("delivered_tonnes") * 1.1).round(1),
+    )
+    return pl.concat([lines, again]).rename({"kvk": "supplier_kvk", "label": "period"})
 
 
 EXTRA_COLUMNS = {kind: ["contract_id", "supplier_kvk", "period", *cols, "submitted_at"]
