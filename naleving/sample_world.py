@@ -390,20 +390,24 @@ def muller_reports() -> list[Report]:
     return out
 
 
-SCHOON_ROSTER = [  # hours per month Jan–Oct 2026; August was sent as an empty template
-    ("P-2001", "participatiewet", None, [80] * 10),
-    ("P-2002", "ww", None, [60] * 10),
-    ("P-2003", "nugger", None, [0, 0, 0, 0, 0, 40, 40, 0, 40, 40]),
+SCHOON_ROSTER = [  # hours per month Jan–Nov 2026; August was sent as an empty template
+    ("P-2001", "participatiewet", None, [80] * 11),
+    ("P-2002", "ww", None, [60] * 11),
+    ("P-2003", "nugger", None, [0, 0, 0, 0, 0, 40, 40, 0, 40, 40, 40]),
 ]
 
 
 def de_vaart_reports() -> list[Report]:
-    """UTR-2026-008: monthly, on track; August is an empty template (overdue)."""
+    """UTR-2026-008: monthly, on track; August is an empty template (overdue), November was
+    sent on the 27th, before the month ended (accepted, but not counted as of 2026-11-29)."""
     out = []
-    for i in range(10):
+    for i in range(11):
         month = f"2026-{i + 1:02d}"
         lines = [] if month == "2026-08" else roster_lines(SCHOON_ROSTER, i)
-        submitted = d(f"2026-{i + 2:02d}-06") if i >= 3 else None  # from April on they add the date
+        if month == "2026-11":
+            submitted = d("2026-11-27")
+        else:  # from April on they add the date, the 6th of the next month
+            submitted = d(f"2026-{i + 2:02d}-06") if i >= 3 else None
         style = replace(CLEAN, blank_after=(1, 2, 2)) if month == "2026-03" else CLEAN
         out.append(Report(f"reports/de-vaart/2026/sr_{month}.csv", SR, C_SCHOON, month, lines, submitted, style))
     return out
@@ -473,7 +477,8 @@ def brugwerken_reports() -> list[Report]:
     style = replace(XLSX, kvk_as_number=True)
     out = []
     for q in (1, 2, 3):
-        lines = [sr("P-6601", "ex_gedetineerde", 234), sr("P-6602", "participatiewet", 156, bonus="50plus|statushouder")]
+        lines = [sr("P-6601", "ex_gedetineerde", 234),
+                 sr("P-6602", "participatiewet", 156, bonus="50plus|statushouder")]
         if q == 2:
             lines.append(sr("SO-Pantar", "sociale_onderneming", None, amount=4500))
         out.append(Report(f"reports/brugwerken-noord/2026/social_return_2026-Q{q}.xlsx", SR, C_BRUG, f"2026-Q{q}",
@@ -540,6 +545,7 @@ def staalbouw_reports() -> list[Report]:
 
 
 DIJK_HALVES = ["2024-H1", "2024-H2", "2025-H1", "2025-H2", "2026-H1"]
+DIJK_SUBMITTED = [d("2024-08-05"), d("2025-02-05"), d("2025-08-05"), d("2026-02-05"), d("2026-08-10")]
 DIJK_ROSTER = [
     ("P-3301", "participatiewet", None, [700] * 5),
     ("P-3302", "wia_wao", None, [400] * 5),
@@ -557,24 +563,23 @@ def dijkwerkers_reports() -> list[Report]:
     crlf = replace(CLEAN, newline="\r\n")
     out = []
     for i, half in enumerate(DIJK_HALVES):
-        year = half[:4]
-        submitted = d(f"{int(year) + (half[-1] == '2')}-{'08' if half[-1] == '1' else '02'}-05")
+        year, submitted = half[:4], DIJK_SUBMITTED[i]
         delivered, recycled = DIJK_BETON[i]
-        materials = [rm("beton", delivered, recycled, f"BG-{year}-{i + 1:03d}", opmerking="betongranulaat uit "
-                        "sloop gemaal Zennewijnen"),
-                     rm("zand", 1800.0, 0, f"WB-{year}-{40 + i}", opmerking="ophoogzand, één leverancier"),
-                     rm("klei", 2500.0, 0, f"WB-{year}-{60 + i}", opmerking="gebiedseigen klei, geïnstalleerd als kern")]
+        materials = [
+            rm("beton", delivered, recycled, f"BG-{year}-{i + 1:03d}", opmerking="betongranulaat uit sloop"),
+            rm("zand", 1800.0, 0, f"WB-{year}-{40 + i}", opmerking="ophoogzand, één leverancier"),
+            rm("klei", 2500.0, 0, f"WB-{year}-{60 + i}", opmerking="gebiedseigen klei, geïnstalleerd als kern"),
+        ]
         if half == "2025-H2":
             materials.append(rm("beton", 150.0, 60.0, None, opmerking="bewijs volgt (reële schatting)"))
         out.append(Report(f"{base}/{year}/materialen_{half}.csv", RM, C_DIJK, half, materials, submitted, cp1252,
                           extra={"supplier_name": C_DIJK.supplier}))
         people = roster_lines(DIJK_ROSTER, i)
-        if half == "2026-H1":
+        if half == "2026-H1":  # refused first, complete a week later
             no_kvk = ["contract_id", "period", "person_ref", "target_group", "hours", "submitted_at"]
             out.append(Report(f"{base}/{year}/sr_{half}.csv", SR, C_DIJK, half, people, d("2026-08-03"), crlf,
                               columns=no_kvk, refusal="missing_columns"))
-            out.append(Report(f"{base}/{year}/sr_{half}_herzien.csv", SR, C_DIJK, half, people, d("2026-08-10"),
-                              crlf))
+            out.append(Report(f"{base}/{year}/sr_{half}_herzien.csv", SR, C_DIJK, half, people, submitted, crlf))
         else:
             out.append(Report(f"{base}/{year}/sr_{half}.csv", SR, C_DIJK, half, people, submitted, crlf))
     return out
@@ -773,8 +778,7 @@ def write_registers(out: Path, contracts: pl.DataFrame, commitments: pl.DataFram
                           dtype_formats={pl.Date: "dd-mm-yyyy"}, column_widths=18)
     wb.close()
     # Whole numbers without ".0", so the register reads as typed by a person.
-    as_text = [pl.col(c).map_elements(lambda x: fmt_number(int(x) if x == int(x) else x, False),
-                                      return_dtype=pl.String)
+    as_text = [pl.col(c).cast(pl.String).str.replace(r"\.0$", "")
                for c, t in COMMITMENT_COLUMNS.items() if t == pl.Float64]
     commitments.with_columns(as_text).write_csv(out / "commitments.csv")
     pl.DataFrame(BLOCK_TABLES, schema=["table_id", "code", "kind", "value_eur_per_year"],
@@ -786,17 +790,45 @@ def write_registers(out: Path, contracts: pl.DataFrame, commitments: pl.DataFram
 # --------------------------------------------------------------------------------------
 
 
-def expected_outcomes(files: dict[str, dict], reports: list[Report | RawFile]) -> dict:
-    unsupported, data_quality = [], []
-    for rep in reports:
-        info = files[rep.path]
-        if info["rows_quarantined"]:
-            data_quality.append(rep.path)
-        if isinstance(rep, Report) and rep.kind == RM and rep.refusal is None:
-            for rec, row in zip(rep.records(), info.pop("_source_rows")):
-                if not rec["reasons"] and not rec.get("evidence_ref") and rec["recycled_tonnes"]:
-                    unsupported.append([rep.path, row])
-        info.pop("_source_rows", None)
+def file_outcome(rep: Report | RawFile, source_rows: list[int]) -> dict:
+    """What the pipeline should record for one file (SPEC 1.4 and 2)."""
+    if isinstance(rep, RawFile):  # neither is read: a duplicate is only recorded, an unreadable file has no rows
+        info = ({"status": "duplicate", "duplicate_of": rep.duplicate_of} if rep.duplicate_of
+                else {"status": "refused", "refusal_reason": rep.refusal})
+        return info | {"rows_received": 0, "rows_quarantined": 0, "quarantine_reasons": {}}
+    n = len(rep.lines)
+    if rep.refusal:  # refused whole: every row counts as received and quarantined
+        return {"status": "refused", "refusal_reason": rep.refusal, "rows_received": n, "rows_quarantined": n,
+                "quarantine_reasons": {}}
+    reasons = {str(row): list(ln["reasons"]) for ln, row in zip(rep.lines, source_rows) if ln["reasons"]}
+    return {"status": "accepted", "rows_received": n, "rows_quarantined": len(reasons),
+            "quarantine_reasons": reasons}
+
+
+def unsupported_rows(rep: Report | RawFile, source_rows: list[int]) -> list[int]:
+    """Accepted recycled lines that claim recycled tonnes without an evidence_ref."""
+    if not isinstance(rep, Report) or rep.kind != RM or rep.refusal:
+        return []
+    return [row for rec, row in zip(rep.records(), source_rows)
+            if not rec["reasons"] and not rec.get("evidence_ref") and rec["recycled_tonnes"]]
+
+
+def write_core_reports(out: Path) -> dict:
+    """Writes the core world's report files; returns the expected outcome (designed intent)."""
+    written: dict[str, bytes] = {}
+    files: dict[str, dict] = {}
+    unsupported = []
+    for rep in core_reports():
+        if isinstance(rep, RawFile):
+            data, source_rows = (written[rep.duplicate_of] if rep.duplicate_of else rep.data), []
+        else:
+            data, source_rows = render(rep)
+        path = out / rep.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written[rep.path] = data
+        files[rep.path] = file_outcome(rep, source_rows)
+        unsupported += [[rep.path, row] for row in unsupported_rows(rep, source_rows)]
     return {
         "as_of": AS_OF.isoformat(),
         "commitments": {m.id: m.expect for m in COMMITMENTS},
@@ -805,39 +837,10 @@ def expected_outcomes(files: dict[str, dict], reports: list[Report | RawFile]) -
             "commitment_behind": [m.id for m in COMMITMENTS if m.expect == "behind"],
             "report_overdue": [list(x) for x in OVERDUE_INTENT],
             "unsupported_claim": unsupported,
-            "data_quality": data_quality,
+            "data_quality": [p for p, info in files.items() if info["rows_quarantined"]],
         },
         "files": files,
     }
-
-
-def write_core_reports(out: Path) -> dict:
-    reports = core_reports()
-    written: dict[str, bytes] = {}
-    files: dict[str, dict] = {}
-    for rep in reports:
-        if isinstance(rep, RawFile):
-            data = written[rep.duplicate_of] if rep.duplicate_of else rep.data
-            # neither is read: a duplicate is only recorded, an unreadable file has no rows
-            info = ({"status": "duplicate", "duplicate_of": rep.duplicate_of} if rep.duplicate_of
-                    else {"status": "refused", "refusal_reason": rep.refusal})
-            info |= {"rows_received": 0, "rows_quarantined": 0, "quarantine_reasons": {}}
-        else:
-            data, rows = render(rep)
-            n = len(rep.lines)
-            if rep.refusal:
-                info = {"status": "refused", "refusal_reason": rep.refusal, "rows_received": n,
-                        "rows_quarantined": n, "quarantine_reasons": {}}
-            else:
-                reasons = {str(row): list(ln["reasons"]) for ln, row in zip(rep.lines, rows) if ln["reasons"]}
-                info = {"status": "accepted", "rows_received": n, "rows_quarantined": len(reasons),
-                        "quarantine_reasons": reasons, "_source_rows": rows}
-        path = out / rep.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written[rep.path] = data
-        files[rep.path] = info
-    return expected_outcomes(files, reports)
 
 
 # --------------------------------------------------------------------------------------

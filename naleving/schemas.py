@@ -41,8 +41,9 @@ class ReportLine(pa.DataFrameModel):
     period_start: pl.Date = pa.Field(nullable=True, description="First day reported on.")
     period_end: pl.Date = pa.Field(nullable=True, description="Last day reported on.")
 
+    # Named as its reason code: subclasses inherit the check under the method's name, not `name=`.
     @pa.dataframe_check(name="bad_period")
-    def period_ends_after_start(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def bad_period(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("period_end") >= pl.col("period_start"))
 
     class Config:

@@ -17,18 +17,22 @@ KIND_NL = {
 }
 
 
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+def _count(value: int) -> str:
+    return number(value, 0)
+
+
+def number(value: float, decimals: int = 1) -> str:
+    """1.600,0: Dutch notation."""
+    return f"{value:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
 
 
 def eur(value: float) -> str:
-    """€ 12.500,00: Dutch notation."""
-    return "€ " + f"{value:,.2f}".translate(str.maketrans(",.", ".,"))
+    return "€ " + number(value, 2)
 
 
 def _counts(frame: pl.DataFrame, column: str, names: dict[str, str]) -> str:
     counted = dict(frame.group_by(column).len().iter_rows())
-    return ", ".join(f"{label} ({code}) {_n(counted[code])}" for code, label in names.items() if code in counted) or "geen"
+    return ", ".join(f"{label} ({code}) {_count(counted[code])}" for code, label in names.items() if code in counted) or "geen"
 
 
 def summarize(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
@@ -46,18 +50,18 @@ def summarize(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
     as_of = run[0].strftime("%d-%m-%Y") if run else "?"
     lines = [
         f"Naleving — run {run_id[:8]} per {as_of} ({run[1] if run else 'onbekend'})",
-        f"Bestanden:        {_n(files.height)} nieuw ontvangen — {_counts(files, 'status', FILE_STATUS_NL)}; {_n(total_files)} in totaal",
-        f"Regels:           {_n(int(files['rows_accepted'].sum() or 0))} geaccepteerd, "
-        f"{_n(int(files['rows_quarantined'].sum() or 0))} in quarantaine (van {_n(int(files['rows_received'].sum() or 0))} ontvangen)",
-        f"Toezeggingen:     {_n(status.height)} — {_counts(status, 'status', STATUS_NL)}",
-        f"Open bevindingen: {_n(open_findings.height)} — {_counts(open_findings, 'severity', SEVERITY_NL)}; {_n(resolved)} opgelost deze run",
+        f"Bestanden:        {_count(files.height)} nieuw ontvangen — {_counts(files, 'status', FILE_STATUS_NL)}; {_count(total_files)} in totaal",
+        f"Regels:           {_count(int(files['rows_accepted'].sum() or 0))} geaccepteerd, "
+        f"{_count(int(files['rows_quarantined'].sum() or 0))} in quarantaine (van {_count(int(files['rows_received'].sum() or 0))} ontvangen)",
+        f"Toezeggingen:     {_count(status.height)} — {_counts(status, 'status', STATUS_NL)}",
+        f"Open bevindingen: {_count(open_findings.height)} — {_counts(open_findings, 'severity', SEVERITY_NL)}; {_count(resolved)} opgelost deze run",
         f"                  {_counts(open_findings, 'kind', KIND_NL)}",
     ]
     if breached.height:
         lines.append("Niet nagekomen toezeggingen:")
         lines += [
             f"  {r['contract_id']} {r['commitment_id']} ({r['buyer']}, {r['supplier_name'] or '?'}): "
-            f"tekort {r['shortfall']:.1f}".replace(".", ",")
+            f"tekort {number(r['shortfall'])}"
             + (f", boete-indicatie {eur(r['penalty_estimate_eur'])}" if r["penalty_estimate_eur"] is not None else "")
             + f" — {r['contract_manager']}"
             for r in breached.iter_rows(named=True)

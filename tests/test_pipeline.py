@@ -126,7 +126,7 @@ def test_byte_identical_file_is_a_duplicate_not_read_again(world):
     world.report("r2.csv", [sr_line()])
     run = world.run("2026-11-29")
     files = run.submissions().select("file_name", "status", "rows_received").rows()
-    assert files == [("r.csv", "accepted", 1), ("r2.csv", "duplicate", 0)]
+    assert files == [("reports/r.csv", "accepted", 1), ("reports/r2.csv", "duplicate", 0)]
     assert run.status()["achieved"] == 100
 
 
@@ -148,4 +148,4 @@ def test_correction_supersedes_and_keeps_replaced_lines(world):
     assert run.status()["achieved"] == 300
     marked = run.sql("""SELECT s.file_name, l.superseded FROM social_return_lines_marked l
                         JOIN submissions s USING (submission_id) ORDER BY 1""").rows()
-    assert marked == [("a.csv", True), ("b.csv", False)]
+    assert marked == [("reports/a.csv", True), ("reports/b.csv", False)]

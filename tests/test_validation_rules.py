@@ -182,3 +182,12 @@ def test_a_bad_file_never_stops_the_night(world):
     world.report("goed.csv", [sr_line()])
     run = world.run("2026-11-29")
     assert run.status()["achieved"] == 100
+
+
+def test_bad_period_end_before_start_for_every_report_type(world):
+    backwards = {"period_start": "2025-03-31", "period_end": "2025-01-01"}
+    lines = [{**{k: v for k, v in make().items() if k != "period"}, **backwards} for make in (sr_line, rm_line, ze_line)]
+    world.contract().commitment()
+    for number, line in enumerate(lines):
+        world.report(f"r{number}.csv", [line])
+    assert world.run("2026-11-29").quarantine()["reasons"].to_list() == ["bad_period"] * 3
