@@ -44,7 +44,7 @@ def run(data: Path, as_of: date, warehouse: Path) -> int:
     log.info("Naleving-run op %s per %s; warehouse %s", data, as_of.strftime("%d-%m-%Y"), warehouse)
     run_config = {
         "resources": {"naleving": {"config": {"data_dir": str(data), "warehouse": str(warehouse), "as_of": as_of.isoformat()}}},
-        "loggers": {"console": {"config": {"log_level": "ERROR"}}},
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},  # our own message says what failed
     }
     job = defs.resolve_job_def("nightly")
     with dg.DagsterInstance.get() as instance:

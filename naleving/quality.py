@@ -61,7 +61,7 @@ def validate_table(table: str, frame: pl.DataFrame, docs_dir: Path | None = None
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     # One site per table: a rebuild deletes every page whose result is not in this (ephemeral)
     # context, so tables sharing one site would erase each other's pages.
-    site_dir = Path(docs_dir) / table if docs_dir is not None else None
+    site_dir = Path(docs_dir).resolve() / table if docs_dir is not None else None  # GX wants an absolute path
     if site_dir is not None:
         context.add_data_docs_site(
             site_name=_DOCS_SITE,

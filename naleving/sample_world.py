@@ -837,7 +837,8 @@ def write_core_reports(out: Path) -> dict:
             "commitment_behind": [m.id for m in COMMITMENTS if m.expect == "behind"],
             "report_overdue": [list(x) for x in OVERDUE_INTENT],
             "unsupported_claim": unsupported,
-            "data_quality": [p for p, info in files.items() if info["rows_quarantined"]],
+            # every file with a quarantined line, and every refused file (also one with no readable row)
+            "data_quality": [p for p, info in files.items() if info["rows_quarantined"] or info["status"] == "refused"],
         },
         "files": files,
     }

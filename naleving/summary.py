@@ -42,10 +42,10 @@ def summarize(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
     open_findings = con.sql("SELECT * FROM findings WHERE status = 'open'").pl()
     resolved = con.execute("SELECT count(*) FROM findings WHERE resolved_run = ?", [run_id]).fetchone()[0]
     total_files = con.sql("SELECT count(*) FROM submissions").fetchone()[0]
-    breached = (
-        status.filter(pl.col("status") == "breached")
+    attention = (
+        status.filter(pl.col("status").is_in(["breached", "behind"]))
         .join(con.sql("SELECT contract_id, buyer, supplier_name, contract_manager FROM contracts").pl(), on="contract_id")
-        .sort("contract_id", "commitment_id")
+        .sort("status", "contract_id", "commitment_id", descending=[True, False, False])
     )
     as_of = run[0].strftime("%d-%m-%Y") if run else "?"
     lines = [
@@ -57,13 +57,21 @@ def summarize(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
         f"Open bevindingen: {_count(open_findings.height)} — {_counts(open_findings, 'severity', SEVERITY_NL)}; {_count(resolved)} opgelost deze run",
         f"                  {_counts(open_findings, 'kind', KIND_NL)}",
     ]
-    if breached.height:
-        lines.append("Niet nagekomen toezeggingen:")
-        lines += [
-            f"  {r['contract_id']} {r['commitment_id']} ({r['buyer']}, {r['supplier_name'] or '?'}): "
-            f"tekort {number(r['shortfall'])}"
-            + (f", boete-indicatie {eur(r['penalty_estimate_eur'])}" if r["penalty_estimate_eur"] is not None else "")
-            + f" — {r['contract_manager']}"
-            for r in breached.iter_rows(named=True)
-        ]
+    if attention.height:
+        lines.append("Aandacht nodig:")
+        lines += [_attention_line(r) for r in attention.iter_rows(named=True)]
     return "\n".join(lines)
+
+
+def _amount(value: float, metric: str) -> str:
+    return {"eur": eur(value), "hours": f"{number(value)} uur"}.get(metric, f"{number(value)} %")
+
+
+def _attention_line(r: dict) -> str:
+    """One breached or slipping promise: whose, how far off, what the contract allows."""
+    achieved = "geen gegevens" if r["achieved"] is None else _amount(r["achieved"], r["metric"])
+    gap = (f"tekort {_amount(r['shortfall'], r['metric'])}" if r["status"] == "breached"
+           else f"verwacht {_amount(r['expected'], r['metric'])}")
+    penalty = f", boete-indicatie {eur(r['penalty_estimate_eur'])}" if r["penalty_estimate_eur"] is not None else ""
+    return (f"  {STATUS_NL[r['status']]}: {r['commitment_id']} ({r['buyer']}, {r['supplier_name'] or '?'}) — "
+            f"gerealiseerd {achieved} van {_amount(r['target'], r['metric'])}, {gap}{penalty} — {r['contract_manager']}")

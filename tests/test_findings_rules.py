@@ -23,20 +23,26 @@ def overdue(run, report_type: str = "social_return") -> list[str]:
     return sorted(p for p, t in zip(found["period"], found["report_type"]) if t == report_type)
 
 
-def evidence(run, fid: str) -> set[tuple[str, str, int]]:
-    rows = run.sql("SELECT file_name, file_sha256, source_row FROM finding_evidence WHERE finding_id = ?", fid)
+def evidence(run, fid: str) -> set[tuple[str, int]]:
+    """(file_sha256, source_row) of every evidence row of a finding."""
+    rows = run.sql("SELECT file_sha256, source_row FROM finding_evidence WHERE finding_id = ?", fid)
     return set(rows.iter_rows())
 
 
+def data_file(world, name: str):
+    """A data file by a stored file_name: relative to the data folder or to reports/."""
+    return world.root / name if (world.root / name).is_file() else world.root / "reports" / name
+
+
 def file_sha(world, name: str) -> str:
-    """sha256 of a data file: a register file by its name, a report by its path under reports/."""
-    path = world.root / name if (world.root / name).is_file() else world.root / "reports" / name
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """sha256 of the bytes of a data file: a register file by its name, a report by its name under reports/."""
+    return hashlib.sha256(data_file(world, name).read_bytes()).hexdigest()
 
 
-def submission_id(run, file_name: str) -> str:
+def submission_id(run, world, report: str) -> str:
+    """The submission of a report file, found by its content."""
     subs = run.submissions()
-    return subs.filter(subs["file_name"] == file_name)["submission_id"].item()
+    return subs.filter(subs["file_sha256"] == file_sha(world, report))["submission_id"].item()
 
 
 def dated(line: dict, start: str, end: str) -> dict:
@@ -173,14 +179,14 @@ def test_unsupported_claim_per_evidence_less_line_keyed_by_submission_and_source
     world.report("rm.csv", [rm_line(), rm_line(recycled_tonnes="50", evidence_ref=""),
                             rm_line(recycled_tonnes="20", evidence_ref="")])
     run = world.run("2025-04-01")
-    sid = submission_id(run, "rm.csv")
+    sid = submission_id(run, world, "rm.csv")
     found = run.open_findings("unsupported_claim")
     assert sorted(found["finding_id"]) == sorted([finding_id("unsupported_claim", sid, 3),
                                                   finding_id("unsupported_claim", sid, 4)])
     assert set(found["severity"]) == {"low"}
     sha = file_sha(world, "rm.csv")
-    assert evidence(run, finding_id("unsupported_claim", sid, 3)) == {("rm.csv", sha, 3)}
-    assert evidence(run, finding_id("unsupported_claim", sid, 4)) == {("rm.csv", sha, 4)}
+    assert evidence(run, finding_id("unsupported_claim", sid, 3)) == {(sha, 3)}
+    assert evidence(run, finding_id("unsupported_claim", sid, 4)) == {(sha, 4)}
 
 
 def test_data_quality_one_finding_per_submission_with_quarantined_lines(world):
@@ -188,34 +194,32 @@ def test_data_quality_one_finding_per_submission_with_quarantined_lines(world):
     world.report("mixed.csv", [sr_line(), sr_line(person_ref="P-2", hours="-1"), sr_line(person_ref="P-3", hours="x")])
     world.report("clean.csv", [sr_line(period="2025-Q2")])
     run = world.run("2025-04-01")
-    sid = submission_id(run, "mixed.csv")
+    sid = submission_id(run, world, "mixed.csv")
     found = run.open_findings("data_quality")
     assert found.select("finding_id", "severity").rows() == [(finding_id("data_quality", sid), "low")]
     sha = file_sha(world, "mixed.csv")
-    assert evidence(run, finding_id("data_quality", sid)) == {("mixed.csv", sha, 3), ("mixed.csv", sha, 4)}
+    assert evidence(run, finding_id("data_quality", sid)) == {(sha, 3), (sha, 4)}
 
 
 def test_data_quality_finding_per_refused_file(world):
     world.contract().commitment()
     world.report("refused.csv", text="contract_id,target_group\nC-1,ww\n")  # missing_columns
     run = world.run("2025-04-01")
-    sid = submission_id(run, "refused.csv")
+    sid = submission_id(run, world, "refused.csv")
     assert run.submissions()["status"].to_list() == ["refused"]
     found = run.open_findings("data_quality")
     assert found.select("finding_id", "severity").rows() == [(finding_id("data_quality", sid), "low")]
-    assert evidence(run, finding_id("data_quality", sid)) == {("refused.csv", file_sha(world, "refused.csv"), 2)}
+    assert evidence(run, finding_id("data_quality", sid)) == {(file_sha(world, "refused.csv"), 2)}
 
 
-@pytest.mark.xfail(strict=True, reason="product defect: an unreadable refused file gets a data_quality finding "
-                                       "without any finding_evidence row (SPEC 4: every finding has evidence)")
 def test_data_quality_finding_of_unreadable_file_has_evidence_leading_to_the_file(world):
     world.contract().commitment()
     world.report("broken.xlsx", data=b"not a workbook")
     run = world.run("2025-04-01")
-    sid = submission_id(run, "broken.xlsx")
+    sid = submission_id(run, world, "broken.xlsx")
     assert run.open_findings("data_quality")["finding_id"].to_list() == [finding_id("data_quality", sid)]
     rows = evidence(run, finding_id("data_quality", sid))
-    assert {(name, sha) for name, sha, _ in rows} == {("broken.xlsx", file_sha(world, "broken.xlsx"))}
+    assert {sha for sha, _ in rows} == {file_sha(world, "broken.xlsx")}
 
 
 # --- 4: lifecycle -----------------------------------------------------------------------------
@@ -249,8 +253,8 @@ def test_overdue_evidence_is_the_contract_and_commitment_rows_of_the_register(wo
     run = world.run("2025-05-01")
     fid = finding_id("report_overdue", "C-1", "social_return", "2025-Q1")
     assert evidence(run, fid) == {
-        ("contracts.csv", file_sha(world, "contracts.csv"), 2),
-        ("commitments.csv", file_sha(world, "commitments.csv"), 2),
+        (file_sha(world, "contracts.csv"), 2),
+        (file_sha(world, "commitments.csv"), 2),
     }
 
 
@@ -259,8 +263,8 @@ def test_commitment_finding_evidence_includes_the_counted_lines(world):
     world.report("sr.csv", [sr_line(hours="100")])
     run = world.run("2025-04-01")
     rows = evidence(run, finding_id("commitment_behind", "K-1"))
-    assert ("sr.csv", file_sha(world, "sr.csv"), 2) in rows
-    assert ("commitments.csv", file_sha(world, "commitments.csv"), 2) in rows
+    assert (file_sha(world, "sr.csv"), 2) in rows
+    assert (file_sha(world, "commitments.csv"), 2) in rows
 
 
 def test_every_finding_has_evidence_rows_with_file_sha256_and_source_row(world):
@@ -272,8 +276,8 @@ def test_every_finding_has_evidence_rows_with_file_sha256_and_source_row(world):
     findings = run.open_findings()
     assert set(findings["kind"]) == {"commitment_behind", "report_overdue", "unsupported_claim", "data_quality"}
     for fid in findings["finding_id"]:
-        rows = evidence(run, fid)
-        assert rows, fid
-        for name, sha, source_row in rows:
-            assert sha == file_sha(world, name), (fid, name)
+        rows = run.sql("SELECT file_name, file_sha256, source_row FROM finding_evidence WHERE finding_id = ?", fid)
+        assert rows.height, fid
+        for name, sha, source_row in rows.iter_rows():
+            assert sha == file_sha(world, name), (fid, name)  # the named file, byte for byte
             assert source_row is not None and source_row >= 2, (fid, name)

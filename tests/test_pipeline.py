@@ -149,3 +149,11 @@ def test_correction_supersedes_and_keeps_replaced_lines(world):
     marked = run.sql("""SELECT s.file_name, l.superseded FROM social_return_lines_marked l
                         JOIN submissions s USING (submission_id) ORDER BY 1""").rows()
     assert marked == [("reports/a.csv", True), ("reports/b.csv", False)]
+
+
+def test_cli_with_a_relative_warehouse_path_writes_data_docs_there(world, monkeypatch):
+    world.contract().commitment()
+    monkeypatch.chdir(world.root.parent)
+    world.write_register()
+    assert main(["run", "--data", world.root.name, "--as-of", "2026-11-29", "--warehouse", "state/naleving.duckdb"]) == 0
+    assert (world.root.parent / "state" / "gx_docs" / "commitment_status" / "index.html").is_file()

@@ -79,4 +79,9 @@ SELECT finding_id, file_name, file_sha256, source_row, 'zonder bewijsstuk' FROM 
 UNION ALL
 SELECT left(sha256('data_quality|' || s.submission_id), 16), s.file_name, s.file_sha256, q.source_row,
        'quarantaine: ' || q.reasons
-FROM submissions s JOIN quarantine q USING (submission_id);
+FROM submissions s JOIN quarantine q USING (submission_id)
+UNION ALL
+-- a file of which no row could be read is evidence as a whole
+SELECT left(sha256('data_quality|' || submission_id), 16), file_name, file_sha256, NULL,
+       'geweigerd: ' || refusal_reason
+FROM submissions WHERE status = 'refused' AND rows_received = 0;

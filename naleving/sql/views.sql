@@ -56,21 +56,24 @@ WITH current_lines AS (
     SELECT b.submission_id, b.source_row, sum(v.value_eur_per_year) AS value_eur_per_year
     FROM bonus_codes b JOIN block_values v ON v.table_id = b.block_table AND v.code = b.code AND v.kind = 'bonus'
     GROUP BY ALL
+), person_hours AS (
+    -- a purchase from a social enterprise counts for its amount, never for hours
+    SELECT *, CASE WHEN target_group = 'sociale_onderneming' THEN 0 ELSE coalesce(hours, 0) END AS person_hours
+    FROM current_lines
 ), capped AS (
     SELECT l.*,
-           coalesce(sum(l.hours) OVER (
+           coalesce(sum(l.person_hours) OVER (
                PARTITION BY l.contract_id, l.person_ref
                ORDER BY l.period_start, l.period_end, l.submission_id, l.source_row
                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS hours_before
-    FROM current_lines l
+    FROM person_hours l
 )
 SELECT c.*,
-       greatest(0, least(coalesce(c.hours, 0), 3744 - c.hours_before)) AS counted_hours,
-       coalesce(c.hours, 0) > 3744 - c.hours_before AS capped,
+       c.counted_hours,
+       c.person_hours > c.counted_hours AS capped,
        CASE WHEN c.target_group = 'sociale_onderneming' THEN coalesce(c.amount_eur, 0)
-            ELSE greatest(0, least(coalesce(c.hours, 0), 3744 - c.hours_before))
-                 * (g.value_eur_per_year + coalesce(b.value_eur_per_year, 0)) / 1872
+            ELSE c.counted_hours * (g.value_eur_per_year + coalesce(b.value_eur_per_year, 0)) / 1872
        END AS value_eur
-FROM capped c
+FROM (SELECT *, greatest(0, least(person_hours, 3744 - hours_before)) AS counted_hours FROM capped) c
 LEFT JOIN block_values g ON g.table_id = c.block_table AND g.code = c.target_group AND g.kind = 'group'
 LEFT JOIN bonus_value b USING (submission_id, source_row);
