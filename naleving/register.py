@@ -110,24 +110,25 @@ def _read(path: Path, fields: list[Field], anchors: frozenset[str]) -> pl.DataFr
     )
 
 
-def _problem_lines(file_name: str, frame: pl.DataFrame, model: type) -> list[str]:
+def _problem_lines(file_name: str, frame: pl.DataFrame, model: type, key: str) -> list[str]:
     """Every reason of every row, from parsing and from the pandera schema, as readable lines."""
     checked = frame.with_row_index("index").join(
         schemas.violations(model, frame.drop(REASONS)).group_by("index").agg(pl.col("reason").alias("schema")),
         on="index", how="left",
     )
     reasons = checked.select(
-        "source_row",
+        "source_row", key,
         pl.concat_list(REASONS, pl.col("schema").fill_null([])).alias("reason"),
     ).explode("reason").drop_nulls("reason").sort("source_row")
     return [
-        f"{file_name}, rij {row}: {reason}" + (f" — {PROBLEMS[reason]}" if reason in PROBLEMS else "")
-        for row, reason in reasons.iter_rows()
+        f"{file_name}, rij {row}" + (f" ({key} {value})" if value else "") + f": {reason}"
+        + (f" — {PROBLEMS[reason]}" if reason in PROBLEMS else "")
+        for row, value, reason in reasons.iter_rows()
     ]
 
 
-def _check(file_name: str, frame: pl.DataFrame, model: type) -> None:
-    problems = _problem_lines(file_name, frame, model)
+def _check(file_name: str, frame: pl.DataFrame, model: type, key: str) -> None:
+    problems = _problem_lines(file_name, frame, model, key)
     if problems:
         shown = problems[:20] + ([f"… en nog {len(problems) - 20} problemen"] if len(problems) > 20 else [])
         raise RegisterError("Het register is ongeldig; er is niets geëvalueerd of gepubliceerd.\n  " + "\n  ".join(shown))
@@ -140,7 +141,7 @@ def load_block_values(data_dir: Path) -> pl.DataFrame:
     if path is None:
         return shipped
     own = _read(path, BLOCK_FIELDS, frozenset({"table_id", "code"}))
-    _check(path.name, own, schemas.BlockValue)
+    _check(path.name, own, schemas.BlockValue, "table_id")
     return pl.concat([shipped.join(own.select("table_id").unique(), on="table_id", how="anti"), own])
 
 
@@ -152,7 +153,7 @@ def load_contracts(data_dir: Path, block_values: pl.DataFrame) -> pl.DataFrame:
         pl.col("block_table").fill_null("utrecht-2025"),
     )
     frame = add_reason(frame, "unknown_block_table", ~pl.col("block_table").is_in(block_values["table_id"].unique().implode()))
-    _check(path.name, frame, schemas.Contract)
+    _check(path.name, frame, schemas.Contract, "contract_id")
     return frame.drop(REASONS)
 
 
@@ -167,7 +168,7 @@ def load_commitments(data_dir: Path, contracts: pl.DataFrame) -> pl.DataFrame:
         pl.col("tolerance_pct").fill_null(pl.when(cumulative).then(10.0).otherwise(0.0)),
     )
     frame = add_reason(frame, "unknown_contract", ~pl.col("contract_id").is_in(contracts["contract_id"].implode()))
-    _check(path.name, frame, schemas.Commitment)
+    _check(path.name, frame, schemas.Commitment, "commitment_id")
     return frame.drop(REASONS)
 
 

@@ -105,7 +105,7 @@ def test_cli_with_a_broken_register_exits_non_zero_naming_file_and_row(world, ca
     world.contract().contract().commitment()
     assert cli(world) == 1
     err = capsys.readouterr().err
-    assert "contracts.csv, rij 3: duplicate_id" in err and "niet voltooid" in err
+    assert "contracts.csv, rij 3 (contract_id C-1): duplicate_id" in err and "niet voltooid" in err
     con = duckdb.connect(str(world.warehouse), read_only=True)
     assert con.sql("SELECT status FROM runs").fetchall() == [("failed",)]
     con.close()

@@ -29,32 +29,32 @@ def test_valid_register_loads_with_defaults(world):
 def test_duplicate_contract_id_names_file_and_rows(world):
     world.contract().contract(title="nogmaals").commitment()
     message = problem(world)
-    assert "contracts.csv, rij 2: duplicate_id" in message and "contracts.csv, rij 3: duplicate_id" in message
+    assert "contracts.csv, rij 2 (contract_id C-1): duplicate_id" in message and "contracts.csv, rij 3 (contract_id C-1): duplicate_id" in message
 
 
 def test_missing_required_value_names_the_column(world):
     world.contract(buyer="").commitment()
-    assert "contracts.csv, rij 2: missing:buyer" in problem(world)
+    assert "contracts.csv, rij 2 (contract_id C-1): missing:buyer" in problem(world)
 
 
 def test_unreadable_date_in_register(world):
     world.contract(end_date="eind 2026").commitment()
-    assert "contracts.csv, rij 2: bad_date:end_date" in problem(world)
+    assert "contracts.csv, rij 2 (contract_id C-1): bad_date:end_date" in problem(world)
 
 
 def test_end_before_start(world):
     world.contract(start_date="2026-01-01", end_date="2025-01-01").commitment()
-    assert "rij 2: end_before_start" in problem(world)
+    assert "rij 2 (contract_id C-1): end_before_start" in problem(world)
 
 
 def test_commitment_of_unknown_contract(world):
     world.contract().commitment(contract_id="C-9")
-    assert "commitments.csv, rij 2: unknown_contract" in problem(world)
+    assert "commitments.csv, rij 2 (commitment_id K-1): unknown_contract" in problem(world)
 
 
 def test_unknown_kind(world):
     world.contract().commitment(kind="groene_stroom")
-    assert "commitments.csv, rij 2: unknown_kind" in problem(world)
+    assert "commitments.csv, rij 2 (commitment_id K-1): unknown_kind" in problem(world)
 
 
 def test_metric_must_fit_kind(world):
@@ -75,7 +75,7 @@ def test_unknown_power_class(world):
 def test_penalty_rules_need_their_amounts(world):
     world.contract().commitment(penalty_rule="per_unit").commitment(commitment_id="K-2", penalty_rule="fixed")
     message = problem(world)
-    assert "rij 2: missing_penalty_rate_eur" in message and "rij 3: missing_penalty_amount_eur" in message
+    assert "rij 2 (commitment_id K-1): missing_penalty_rate_eur" in message and "rij 3 (commitment_id K-2): missing_penalty_amount_eur" in message
 
 
 def test_unknown_block_table(world):
