@@ -24,23 +24,15 @@ WITH groups AS (
 SELECT *, submission_id <> current_submission_id AS superseded FROM ranked;
 
 -- Accepted lines with their supersession mark: replaced lines stay visible.
-CREATE OR REPLACE VIEW social_return_lines_marked AS
+CREATE OR REPLACE MACRO marked_lines(line_type) AS TABLE
 SELECT l.*, g.superseded
-FROM social_return_lines l
-JOIN report_groups g ON g.report_type = 'social_return' AND g.submission_id = l.submission_id
+FROM query_table(line_type || '_lines') l
+JOIN report_groups g ON g.report_type = line_type AND g.submission_id = l.submission_id
  AND g.contract_id = l.contract_id AND g.period_start = l.period_start AND g.period_end = l.period_end;
 
-CREATE OR REPLACE VIEW recycled_material_lines_marked AS
-SELECT l.*, g.superseded
-FROM recycled_material_lines l
-JOIN report_groups g ON g.report_type = 'recycled_material' AND g.submission_id = l.submission_id
- AND g.contract_id = l.contract_id AND g.period_start = l.period_start AND g.period_end = l.period_end;
-
-CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS
-SELECT l.*, g.superseded
-FROM zero_emission_equipment_lines l
-JOIN report_groups g ON g.report_type = 'zero_emission_equipment' AND g.submission_id = l.submission_id
- AND g.contract_id = l.contract_id AND g.period_start = l.period_start AND g.period_end = l.period_end;
+CREATE OR REPLACE VIEW social_return_lines_marked AS SELECT * FROM marked_lines('social_return');
+CREATE OR REPLACE VIEW recycled_material_lines_marked AS SELECT * FROM marked_lines('recycled_material');
+CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS SELECT * FROM marked_lines('zero_emission_equipment');
 
 -- Social return valued with the contract's block table (bouwblokkenmethode, SPEC 1.5):
 -- an hour is worth the yearly value / 1872; a person counts for at most 3744 hours a contract.
