@@ -34,6 +34,14 @@ BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 log = logging.getLogger(__name__)
 
 
+LEDGER_SCHEMA = {
+    "submission_id": pl.String, "file_name": pl.String, "file_sha256": pl.String,
+    "received_at": pl.Datetime, "report_type": pl.String, "status": pl.String,
+    "refusal_reason": pl.String, "rows_received": pl.Int64, "rows_accepted": pl.Int64,
+    "rows_quarantined": pl.Int64, "run_id": pl.String,
+}
+
+
 @dataclass(frozen=True)
 class Submission:
     submission_id: str

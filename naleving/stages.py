@@ -51,7 +51,7 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str) -
     found = ingest.new_submissions(data_dir, seen, known_sha, config.now())
     if not found:
         return found
-    ledger = pl.DataFrame([s.ledger_row(run_id) for s in found], schema_overrides={"rows_received": pl.Int64})
+    ledger = pl.DataFrame([s.ledger_row(run_id) for s in found], schema=ingest.LEDGER_SCHEMA)
     read = [s.records.with_columns(pl.lit(s.submission_id).alias("submission_id")) for s in found if s.records is not None]
     refused = [
         s.records.select("source_row", pl.lit(s.refusal_reason.split(":")[0]).alias("reasons"), "raw")

@@ -157,3 +157,14 @@ def test_cli_with_a_relative_warehouse_path_writes_data_docs_there(world, monkey
     world.write_register()
     assert main(["run", "--data", world.root.name, "--as-of", "2026-11-29", "--warehouse", "state/naleving.duckdb"]) == 0
     assert (world.root.parent / "state" / "gx_docs" / "commitment_status" / "index.html").is_file()
+
+
+def test_a_night_with_only_refused_and_duplicate_files(world):
+    world.contract().commitment()
+    world.report("r.csv", [sr_line()])
+    world.run("2026-11-29")
+    world.report("kopie.csv", [sr_line()])
+    world.report("kapot.xlsx", data=b"kapot")
+    run = world.run("2026-11-30")
+    assert run.submissions().select("file_name", "status").rows() == [
+        ("reports/kapot.xlsx", "refused"), ("reports/kopie.csv", "duplicate"), ("reports/r.csv", "accepted")]
