@@ -11,7 +11,7 @@ from pipelines.resources import Naleving
 def contract_register(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.MaterializeResult:
     with naleving.connect() as con:
         stages.start_run(con, context.run.run_id, naleving.as_of_date(), naleving.data_path)
-        counts = stages.store_register(con, naleving.data_path)
+        counts = stages.store_register(con, naleving.data_path, naleving.archive)
     return dg.MaterializeResult(metadata={"contracts": counts["contracts"], "commitments": counts["commitments"]})
 
 
@@ -21,7 +21,7 @@ def contract_register(context: dg.AssetExecutionContext, naleving: Naleving) -> 
 )
 def submissions(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.MaterializeResult:
     with naleving.connect() as con:
-        found = stages.receive_files(con, naleving.data_path, context.run.run_id)
+        found = stages.receive_files(con, naleving.data_path, context.run.run_id, naleving.archive)
     ledger = pl.DataFrame(
         [(s.file_name, s.status, s.refusal_reason, s.rows) for s in found],
         schema=["bestand", "status", "reden", "regels"], orient="row",

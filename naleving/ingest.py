@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from naleving.archive import Archive
 from naleving.readers import UnreadableFile, read_table
 from naleving.schemas import MASKED_BSN
 
@@ -127,8 +128,9 @@ def receive(data: bytes, file_name: str, sha: str, received_at: datetime) -> Sub
     return Submission(**base, status="received", report_type=report_type, records=records)
 
 
-def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[str], received_at: datetime) -> list[Submission]:
-    """Submissions for the files not yet received under their name and content."""
+def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[str], received_at: datetime,
+                    archive: Archive) -> list[Submission]:
+    """Submissions for the files not yet received under their name and content; originals archived."""
     found = []
     paths = report_files(data_dir)
     step = max(100, len(paths) // 20)  # about twenty progress lines on a long night
@@ -144,5 +146,6 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
             found.append(Submission(submission_id(name, sha), name, sha, received_at, status="duplicate"))
             continue
         known_sha.add(sha)
+        archive.keep(data, sha)
         found.append(receive(data, name, sha, received_at))
     return found

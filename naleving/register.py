@@ -172,6 +172,10 @@ def load_commitments(data_dir: Path, contracts: pl.DataFrame) -> pl.DataFrame:
     return frame.drop(REASONS)
 
 
+def register_files(data_dir: Path) -> list[Path]:
+    return [p for stem in ("contracts", "commitments", "block_tables") if (p := _source_file(data_dir, stem, required=False))]
+
+
 def load_register(data_dir: Path) -> Register:
     if not data_dir.is_dir():
         raise RegisterError(f"datamap {data_dir} bestaat niet")

@@ -14,7 +14,8 @@ import duckdb
 import polars as pl
 
 from naleving import config, ingest, validate
-from naleving.register import load_register
+from naleving.archive import Archive
+from naleving.register import load_register, register_files
 from naleving.warehouse import run_sql, transaction
 
 REPORT_TYPES = tuple(validate.LINE_COLUMNS)
@@ -32,9 +33,11 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str) -> None
     con.execute("UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?", [config.now(), status, run_id])
 
 
-def store_register(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict:
+def store_register(con: duckdb.DuckDBPyConnection, data_dir: Path, archive: Archive) -> dict:
     """Validate the buyer's register and replace the stored one; raises RegisterError first."""
     register = load_register(data_dir)
+    for path in register_files(data_dir):
+        archive.keep(path.read_bytes())  # overdue findings rest on register rows
     with transaction(con):
         for table, frame in (("contracts", register.contracts), ("commitments", register.commitments),
                              ("block_values", register.block_values)):
@@ -44,11 +47,11 @@ def store_register(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict:
     return {"contracts": register.contracts.height, "commitments": register.commitments.height}
 
 
-def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str) -> list[ingest.Submission]:
+def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, archive: Archive) -> list[ingest.Submission]:
     """Record every new file in the submissions ledger and keep its raw records."""
     seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions").fetchall())
     known_sha = {sha for _, sha in seen}
-    found = ingest.new_submissions(data_dir, seen, known_sha, config.now())
+    found = ingest.new_submissions(data_dir, seen, known_sha, config.now(), archive)
     if not found:
         return found
     ledger = pl.DataFrame([s.ledger_row(run_id) for s in found], schema=ingest.LEDGER_SCHEMA)
@@ -107,7 +110,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.Dat
     log.info("Toezeggingen evalueren per %s", as_of.isoformat())
     with transaction(con):
         con.execute("DELETE FROM commitment_status WHERE run_id = ?", [run_id])
-        run_sql(con, "counted_lines", as_of=as_of)
+        run_sql(con, "counted_lines", run_id=run_id, as_of=as_of)
         run_sql(con, "commitment_status", run_id=run_id, as_of=as_of)
     return con.execute("SELECT * FROM commitment_status WHERE run_id = ? ORDER BY commitment_id", [run_id]).pl()
 
@@ -115,7 +118,6 @@ def evaluate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.Dat
 def derive_findings(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.DataFrame:
     """Derive findings and their evidence, and move each finding through its lifecycle."""
     with transaction(con):
-        run_sql(con, "counted_lines", as_of=as_of)
         run_sql(con, "overdue_periods", as_of=as_of)
         run_sql(con, "derive_findings", run_id=run_id, as_of=as_of)
         run_sql(con, "apply_findings", run_id=run_id)

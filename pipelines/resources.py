@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 
 from naleving import config, warehouse
+from naleving.archive import Archive
 
 
 class Naleving(dg.ConfigurableResource):
@@ -24,6 +25,14 @@ class Naleving(dg.ConfigurableResource):
     @property
     def state_dir(self) -> Path:
         return Path(self.warehouse).parent
+
+    @property
+    def archive(self) -> Archive:
+        return Archive(self.state_dir / "archive")
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.state_dir / "snapshots"
 
     def as_of_date(self) -> date:
         return date.fromisoformat(self.as_of) if self.as_of else config.today()

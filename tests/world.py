@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from naleving import stages, warehouse
+from naleving import snapshots, stages, warehouse
+from naleving.archive import Archive
 
 CONTRACT = {
     "contract_id": "C-1", "buyer": "Gemeente Voorbeeld", "title": "Onderhoud wegen",
@@ -45,6 +46,7 @@ class World:
         self.commitments: list[dict] = []
         self.block_tables: list[dict] = []
         self.warehouse = root.parent / f"{root.name}-state" / "naleving.duckdb"
+        self.archive = Archive(self.warehouse.parent / "archive")
         (root / "reports").mkdir(parents=True, exist_ok=True)
 
     def contract(self, **values) -> "World":
@@ -82,12 +84,13 @@ class World:
         run_id = str(uuid.uuid4())
         with warehouse.connect(self.warehouse) as con:
             stages.start_run(con, run_id, as_of, self.root)
-            stages.store_register(con, self.root)
-            stages.receive_files(con, self.root, run_id)
+            stages.store_register(con, self.root, self.archive)
+            stages.receive_files(con, self.root, run_id, self.archive)
             stages.validate_received(con)
             stages.evaluate(con, run_id, as_of)
             stages.derive_findings(con, run_id, as_of)
             stages.finish_run(con, run_id, "completed")
+            snapshots.publish(con, self.warehouse.parent, run_id)
         return Run(self.warehouse, run_id)
 
 

@@ -1,9 +1,12 @@
 -- The lines each commitment rests on as of a date, with what each contributes:
 -- an amount (hours or euros) for cumulative kinds, numerator/denominator for share kinds.
 -- Only accepted, non-superseded lines whose period ended by as_of count (SPEC 3).
--- Variables: as_of.
-CREATE OR REPLACE TEMP TABLE counted_lines AS
+-- Kept for the last evaluation only: findings evidence and the evidence snapshot read it.
+-- Variables: run_id, as_of.
+DELETE FROM counted_lines;
+INSERT INTO counted_lines
 WITH params AS (SELECT getvariable('as_of')::DATE AS as_of)
+SELECT getvariable('run_id'), * FROM (
 SELECT m.commitment_id, l.submission_id, l.source_row,
        CASE WHEN m.metric = 'hours' THEN l.counted_hours ELSE l.value_eur END AS amount,
        NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator
@@ -30,4 +33,5 @@ WHERE m.kind = 'zero_emission_equipment' AND NOT l.superseded AND l.period_end <
         WHEN '37-56'  THEN l.power_kw >= 37 AND l.power_kw < 56
         WHEN '56-130' THEN l.power_kw >= 56 AND l.power_kw < 130
         WHEN '>=130'  THEN l.power_kw >= 130
-      END;
+      END
+);

@@ -85,6 +85,12 @@ CREATE TABLE IF NOT EXISTS commitment_status (
     numerator DOUBLE, denominator DOUBLE
 );
 
+-- The lines each commitment rested on in the last evaluation, with what each contributed.
+CREATE TABLE IF NOT EXISTS counted_lines (
+    run_id VARCHAR, commitment_id VARCHAR, submission_id VARCHAR, source_row BIGINT,
+    amount DOUBLE, numerator DOUBLE, denominator DOUBLE
+);
+
 -- Findings keep their id across runs; status follows whether the last run derived them.
 CREATE TABLE IF NOT EXISTS findings (
     finding_id VARCHAR PRIMARY KEY, kind VARCHAR, severity VARCHAR, contract_id VARCHAR,

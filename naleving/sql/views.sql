@@ -69,3 +69,28 @@ SELECT c.*,
 FROM (SELECT *, greatest(0, least(person_hours, 3744 - hours_before)) AS counted_hours FROM capped) c
 LEFT JOIN block_values g ON g.table_id = c.block_table AND g.code = c.target_group AND g.kind = 'group'
 LEFT JOIN bonus_value b USING (submission_id, source_row);
+
+-- The published shape of every table of an evidence snapshot (SPEC 5 and the line tables).
+-- Variable: run_id, the run being published.
+CREATE OR REPLACE VIEW published_submissions AS SELECT * FROM submissions;
+CREATE OR REPLACE VIEW published_quarantine AS SELECT * FROM quarantine;
+CREATE OR REPLACE VIEW published_commitment_status AS
+SELECT * FROM commitment_status WHERE run_id = getvariable('run_id');
+CREATE OR REPLACE VIEW published_findings AS SELECT * FROM findings;
+CREATE OR REPLACE VIEW published_finding_evidence AS SELECT * FROM finding_evidence;
+CREATE OR REPLACE VIEW published_runs AS
+SELECT * FROM runs WHERE started_at <= (SELECT started_at FROM runs WHERE run_id = getvariable('run_id'));
+CREATE OR REPLACE VIEW published_contracts AS SELECT * FROM contracts;
+CREATE OR REPLACE VIEW published_commitments AS SELECT * FROM commitments;
+CREATE OR REPLACE VIEW published_block_values AS SELECT * FROM block_values;
+CREATE OR REPLACE VIEW published_social_return_lines AS SELECT * FROM social_return_lines_marked;
+CREATE OR REPLACE VIEW published_recycled_material_lines AS SELECT * FROM recycled_material_lines_marked;
+CREATE OR REPLACE VIEW published_zero_emission_equipment_lines AS SELECT * FROM zero_emission_equipment_lines_marked;
+-- What each line counts for after the two-year cap and valuation, so totals can be redone.
+CREATE OR REPLACE VIEW published_social_return_valued AS
+SELECT submission_id, source_row, contract_id, person_ref, period_start, period_end, hours,
+       hours_before, counted_hours, capped, value_eur
+FROM social_return_valued;
+-- The lines each commitment's achieved value is the sum of, with what each contributes.
+CREATE OR REPLACE VIEW published_commitment_lines AS
+SELECT * FROM counted_lines WHERE run_id = getvariable('run_id');
