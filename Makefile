@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AS_OF ?=
 
-.PHONY: run test ui validate-definitions sample-data clean
+.PHONY: run test ui portal audit-api verify browser validate-definitions sample-data clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,22 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)  ## the nightly job once, on sample_data/
 	$(BIN)/naleving run --data sample_data $(if $(AS_OF),--as-of $(AS_OF))
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+browser:  ## Debian's chromium for the browser tests (Playwright drives it; no browser download)
+	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+
+portal: $(STAMP)  ## the contract managers' portal on the latest published evidence
+	test -f .naleving/snapshots/LATEST || $(BIN)/naleving run --data sample_data $(if $(AS_OF),--as-of $(AS_OF))
+	$(BIN)/python -m naleving.portal --state .naleving --host 127.0.0.1 --port 8000
+
+audit-api: $(STAMP)  ## the read-only audit API over the published evidence snapshots
+	test -f .naleving/snapshots/LATEST || $(BIN)/naleving run --data sample_data $(if $(AS_OF),--as-of $(AS_OF))
+	$(BIN)/naleving serve --state .naleving --host 127.0.0.1 --port 8080
+
+verify: $(STAMP)  ## recompute every hash of the evidence and walk the chain
+	$(BIN)/naleving verify .naleving
 
 ui: $(STAMP)  ## the Dagster UI: asset graph, checks, schedule and sensor
 	mkdir -p .naleving/dagster
