@@ -60,6 +60,26 @@ def run(data: Path, as_of: date, warehouse: Path) -> int:
     return 0
 
 
+def verify_command(folder: Path) -> int:
+    from naleving.verify import verify
+
+    verdict = verify(folder)
+    for problem in verdict.problems:
+        print(problem)
+    print(verdict.summary())
+    return 1 if verdict.problems else 0
+
+
+def serve_command(state: Path, tokens: Path, host: str, port: int) -> int:
+    import uvicorn
+
+    from naleving.audit_api import create_app
+
+    print(f"Audit-API op http://{host}:{port}/docs (snapshots in {state / 'snapshots'})")
+    uvicorn.run(create_app(state, tokens), host=host, port=port, log_level="warning")
+    return 0
+
+
 def _as_of(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -75,7 +95,20 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--as-of", type=_as_of, default=None, help="peildatum JJJJ-MM-DD (standaard: vandaag)")
     run_parser.add_argument("--warehouse", type=Path, default=config.DEFAULT_STATE_DIR / config.WAREHOUSE_FILE,
                             help="DuckDB-bestand (standaard: .naleving/naleving.duckdb)")
+    verify_parser = commands.add_parser("verify", help="controleer alle hashes van de gepubliceerde bewijslast en de keten")
+    verify_parser.add_argument("folder", nargs="?", type=Path, default=config.DEFAULT_STATE_DIR,
+                               help="statusmap of snapshotmap (standaard: .naleving)")
+    serve_parser = commands.add_parser("serve", help="start de alleen-lezen audit-API over de gepubliceerde snapshots")
+    serve_parser.add_argument("--state", type=Path, default=config.DEFAULT_STATE_DIR, help="statusmap (standaard: .naleving)")
+    serve_parser.add_argument("--tokens", type=Path, default=Path("config/audit_tokens.toml"),
+                              help="bestand met sha256-hashes van de bearer tokens")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8080)
     args = parser.parse_args(argv)
+    if args.command == "verify":
+        return verify_command(args.folder)
+    if args.command == "serve":
+        return serve_command(args.state, args.tokens, args.host, args.port)
     progress = logging.StreamHandler(sys.stderr)
     progress.setFormatter(logging.Formatter("· %(message)s"))
     log.addHandler(progress)
