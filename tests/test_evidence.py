@@ -1,0 +1,200 @@
+"""Evidence the audit service can trust: snapshots, their hash chain, the archive, verify."""
+import hashlib
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from naleving import snapshots
+from naleving.cli import main
+from naleving.verify import verify
+from world import World, rm_line, sr_line
+
+
+@pytest.fixture
+def two_nights(world: World) -> World:
+    """Two runs: a report, then a correction and a bad file the next night."""
+    world.contract().commitment()
+    world.commitment(commitment_id="K-2", kind="recycled_material", metric="percent", target="30")
+    world.report("r.csv", [sr_line(submitted_at="2025-04-10"), sr_line(person_ref="111222333")])
+    world.report("m.csv", [rm_line(evidence_ref="")])
+    world.run("2026-11-29")
+    world.report("r-correctie.csv", [sr_line(hours="150", submitted_at="2025-04-20")])
+    world.report("kapot.xlsx", data=b"kapot")
+    world.run("2026-11-30")
+    return world
+
+
+def state(world: World) -> Path:
+    return world.warehouse.parent
+
+
+def chain(world: World) -> list[snapshots.Snapshot]:
+    return snapshots.snapshots(state(world) / "snapshots")
+
+
+def problems(world: World) -> list[str]:
+    return verify(state(world)).problems
+
+
+def test_each_run_publishes_a_snapshot_with_a_manifest_of_hashes(two_nights):
+    first, second = chain(two_nights)
+    manifest = second.manifest()
+    assert (manifest["sequence"], manifest["as_of"]) == (2, "2026-11-30")
+    assert {"submissions.parquet", "quarantine.parquet", "commitment_status.parquet", "findings.parquet",
+            "finding_evidence.parquet", "runs.parquet", "social_return_lines.parquet"} <= set(manifest["files"])
+    for name, entry in manifest["files"].items():
+        assert hashlib.sha256((second.path / name).read_bytes()).hexdigest() == entry["sha256"]
+        assert pl.read_parquet(second.path / name).height == entry["rows"]
+    assert manifest["code_version"] and manifest["rule_version"]
+
+
+def test_manifests_form_a_hash_chain(two_nights):
+    first, second = chain(two_nights)
+    assert first.manifest()["previous_manifest_sha256"] is None
+    assert second.manifest()["previous_manifest_sha256"] == hashlib.sha256(first.manifest_path.read_bytes()).hexdigest()
+
+
+def test_a_published_snapshot_is_never_rewritten(two_nights):
+    first = chain(two_nights)[0]
+    before = {p.name: p.read_bytes() for p in first.path.iterdir()}
+    two_nights.run("2026-12-01")
+    assert {p.name: p.read_bytes() for p in first.path.iterdir()} == before
+    assert all(not (p.stat().st_mode & stat.S_IWUSR) for p in first.path.iterdir())
+
+
+def test_latest_points_at_the_newest_whole_snapshot(two_nights):
+    assert snapshots.latest(state(two_nights) / "snapshots").path == chain(two_nights)[-1].path
+
+
+def test_snapshot_counts_only_this_runs_status_and_marks_superseded_lines(two_nights):
+    second = chain(two_nights)[-1]
+    status = pl.read_parquet(second.table("commitment_status"))
+    assert set(status["run_id"]) == {second.run_id}
+    lines = pl.read_parquet(second.table("social_return_lines")).sort("superseded")
+    assert lines.select("hours", "superseded").rows() == [(150.0, False), (100.0, True)]
+
+
+def test_totals_can_be_reproduced_from_the_published_lines(two_nights):
+    second = chain(two_nights)[-1]
+    status = pl.read_parquet(second.table("commitment_status")).filter(pl.col("commitment_id") == "K-1")
+    lines = pl.read_parquet(second.table("commitment_lines")).filter(pl.col("commitment_id") == "K-1")
+    assert lines["amount"].sum() == status["achieved"][0] == 150.0
+
+
+def test_published_evidence_never_contains_a_bsn(two_nights):
+    for snapshot in chain(two_nights):
+        for path in snapshot.path.glob("*.parquet"):
+            assert b"111222333" not in path.read_bytes(), path.name
+            frame = pl.read_parquet(path)
+            for column in frame.columns:
+                if frame[column].dtype == pl.String:
+                    assert not frame[column].str.contains("111222333").any(), (path.name, column)
+
+
+def test_every_received_file_is_archived_by_sha256_for_the_service_account_only(two_nights):
+    archive = state(two_nights) / "archive"
+    for path in (two_nights.root / "reports").rglob("*"):
+        if path.is_file():
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            assert (archive / sha).read_bytes() == path.read_bytes()
+            assert stat.S_IMODE((archive / sha).stat().st_mode) == 0o400
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o700
+    contracts_sha = hashlib.sha256((two_nights.root / "contracts.csv").read_bytes()).hexdigest()
+    assert (archive / contracts_sha).is_file()
+
+
+def test_verify_passes_on_untouched_evidence(two_nights, capsys):
+    assert main(["verify", str(state(two_nights))]) == 0
+    assert capsys.readouterr().out.startswith("In orde: 2 snapshots")
+
+
+def _writable(path: Path) -> None:
+    for p in [path, *path.parent.iterdir()]:
+        os.chmod(p, 0o755 if p.is_dir() else 0o644)
+
+
+def test_verify_catches_an_edited_byte(two_nights, capsys):
+    target = chain(two_nights)[0].table("findings")
+    _writable(target)
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    assert main(["verify", str(state(two_nights))]) == 1
+    assert f"{chain(two_nights)[0].path.name}/findings.parquet: gewijzigd" in capsys.readouterr().out
+
+
+def test_verify_catches_a_deleted_file(two_nights):
+    target = chain(two_nights)[1].table("quarantine")
+    target.unlink()
+    assert f"{chain(two_nights)[1].path.name}/quarantine.parquet: ontbreekt" in problems(two_nights)
+
+
+def test_verify_catches_an_inserted_file(two_nights):
+    (chain(two_nights)[1].path / "extra.parquet").write_bytes(b"PAR1")
+    (state(two_nights) / "snapshots" / "notities.txt").write_text("x")
+    found = problems(two_nights)
+    assert f"{chain(two_nights)[1].path.name}/extra.parquet: toegevoegd (staat niet in het manifest)" in found
+    assert "notities.txt: toegevoegd (geen snapshot)" in found
+
+
+def test_verify_catches_an_edited_manifest(two_nights):
+    first = chain(two_nights)[0]
+    _writable(first.manifest_path)
+    manifest = first.manifest()
+    manifest["as_of"] = "2020-01-01"
+    first.manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    assert any("keten verbroken" in p for p in problems(two_nights))
+
+
+def test_verify_catches_a_dropped_snapshot(two_nights):
+    two_nights.run("2026-12-01")
+    shutil.rmtree(chain(two_nights)[1].path)
+    found = problems(two_nights)
+    assert "snapshot 000002: ontbreekt (de keten springt naar " + chain(two_nights)[1].path.name + ")" in found
+    assert any("keten verbroken" in p for p in found)
+
+
+def test_verify_catches_a_reordered_chain(two_nights):
+    first, second = chain(two_nights)
+    swapped_first = first.path.with_name(f"000001-{second.run_id}")
+    swapped_second = second.path.with_name(f"000002-{first.run_id}")
+    os.rename(first.path, first.path.with_name("tmp"))
+    os.rename(second.path, swapped_first)
+    os.rename(first.path.with_name("tmp"), swapped_second)
+    found = problems(two_nights)
+    assert any("volgnummer of run_id past niet" in p for p in found)
+    assert any("keten verbroken" in p for p in found)
+
+
+def test_verify_catches_an_altered_or_missing_archive_file(two_nights):
+    archive = state(two_nights) / "archive"
+    victim, *_ = sorted(archive.iterdir())
+    os.chmod(victim, 0o600)
+    victim.write_bytes(b"anders")
+    missing = hashlib.sha256((two_nights.root / "reports" / "m.csv").read_bytes()).hexdigest()
+    (archive / missing).unlink()
+    found = problems(two_nights)
+    assert f"archive/{victim.name}: gewijzigd (inhoud past niet bij de naam)" in found
+    assert any(p.startswith(f"archive/{missing}: ontbreekt") for p in found)
+
+
+def test_rerun_as_of_an_earlier_date_reproduces_that_runs_results(two_nights):
+    """On the same inputs, a run as of D gives the values of the earlier run as of D, whatever ran between."""
+    earlier = chain(two_nights)[-1]  # as of 2026-11-30, all inputs received
+    two_nights.run("2027-03-01")
+    two_nights.run("2026-11-30")
+    again = chain(two_nights)[-1]
+
+    def results(snapshot):
+        status = pl.read_parquet(snapshot.table("commitment_status")).drop("run_id").sort("commitment_id")
+        findings = pl.read_parquet(snapshot.table("findings")).filter(pl.col("status") == "open")
+        return status, findings.select("finding_id", "kind", "severity", "detail").sort("finding_id")
+
+    assert chain(two_nights)[-2].manifest()["as_of"] == "2027-03-01"
+    for before, after in zip(results(earlier), results(again)):
+        assert after.equals(before)
