@@ -59,6 +59,16 @@ class Evidence(BaseModel):
     file_url: str | None
 
 
+class Problem(BaseModel):
+    detail: str
+
+
+ERRORS = {
+    401: {"model": Problem, "description": "geen of geen geldig bearer token"},
+    404: {"model": Problem, "description": "onbekende run, tabel, bevinding of bestand"},
+}
+
+
 class FindingDetail(BaseModel):
     run_id: str
     finding: dict[str, Any]
@@ -77,7 +87,7 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
     archive = Archive(Path(state_dir) / "archive")
     token_hashes = load_token_hashes(tokens_file)
     bearer = HTTPBearer(auto_error=False)
-    app = FastAPI(title="Naleving audit-API", version="1", docs_url=None, redoc_url=None,
+    app = FastAPI(title="Naleving audit-API", version="1", docs_url=None, redoc_url=None, responses=ERRORS,
                   description="Alleen-lezen toegang tot de gepubliceerde bewijslast (evidence snapshots).")
 
     def auditor(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
@@ -117,9 +127,10 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
         return snapshot_of(run).manifest()
 
     @app.get("/runs/{run}/tables/{table}", response_model=TablePage, dependencies=[Depends(auditor)],
-             responses={200: {"content": {"text/csv": {}, "application/vnd.apache.parquet": {}}}})
+             responses={200: {"content": {"text/csv": {}, "application/vnd.apache.parquet": {}}},
+                        400: {"model": Problem, "description": "filter niet van toepassing op deze tabel"}})
     def table_rows(
-        request: Request, run: str, table: str,
+        request: Request, response: Response, run: str, table: str,
         format: Literal["json", "csv", "parquet"] = "json",
         buyer: str | None = None, contract_id: str | None = None,
         kind: str | None = None, status: str | None = None,
@@ -167,6 +178,7 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
             buffer = io.BytesIO()
             pacsv.write_csv(page, buffer)
             return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+        response.headers.update(headers)
         rows = json.loads(json.dumps(page.to_pylist(), default=str))  # dates and times as ISO text
         return TablePage(run_id=snapshot.run_id, table=table, total=total, offset=offset, limit=limit,
                          rows=rows, next=following)
