@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AS_OF ?=
 
-.PHONY: run test ui portal audit-api verify browser validate-definitions sample-data clean
+.PHONY: run test ui portal audit-api verify browser bench validate-definitions sample-data clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ ui: $(STAMP)  ## the Dagster UI: asset graph, checks, schedule and sensor
 	mkdir -p .naleving/dagster
 	test -f .naleving/dagster/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > .naleving/dagster/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.naleving/dagster $(BIN)/dagster dev -w workspace.yaml
+
+bench: $(STAMP)  ## national-scale benchmark: prints figures, see BENCHMARKS.md (SCALE=1.0 is the full national world)
+	$(BIN)/python bench/run_benchmarks.py $(if $(SCALE),--scale $(SCALE))
 
 validate-definitions: $(STAMP)
 	$(BIN)/dagster definitions validate -w workspace.yaml
