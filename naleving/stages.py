@@ -5,10 +5,9 @@ The Dagster assets call these; tests can call them without an orchestrator.
 """
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
-
-import logging
 
 import duckdb
 import polars as pl
