@@ -3,6 +3,7 @@
 import dagster as dg
 import polars as pl
 
+from assets.metadata import column_schema
 from naleving import markdown, stages
 from pipelines.resources import Naleving
 
@@ -22,12 +23,13 @@ def contract_register(context: dg.AssetExecutionContext, naleving: Naleving) -> 
 def submissions(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.MaterializeResult:
     with naleving.connect() as con:
         found = stages.receive_files(con, naleving.data_path, context.run.run_id, naleving.archive)
+        schema = column_schema(con, "submissions")
     ledger = pl.DataFrame(
         [(s.file_name, s.status, s.refusal_reason, s.rows) for s in found],
         schema=["bestand", "status", "reden", "regels"], orient="row",
     )
     by_status = ledger.group_by("status").len().sort("status").iter_rows() if found else []
     return dg.MaterializeResult(metadata={
-        "new_files": len(found), **{f"files_{status}": n for status, n in by_status},
+        "dagster/column_schema": schema, "new_files": len(found), **{f"files_{status}": n for status, n in by_status},
         "preview": dg.MetadataValue.md(markdown.table(ledger, empty="Geen nieuwe bestanden.")),
     })
