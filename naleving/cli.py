@@ -109,10 +109,11 @@ def main(argv: list[str] | None = None) -> int:
         return verify_command(args.folder)
     if args.command == "serve":
         return serve_command(args.state, args.tokens, args.host, args.port)
-    progress = logging.StreamHandler(sys.stderr)
-    progress.setFormatter(logging.Formatter("· %(message)s"))
-    log.addHandler(progress)
-    log.setLevel(logging.INFO)
+    if not log.handlers:  # main() may run more than once in a process (tests)
+        progress = logging.StreamHandler(sys.stderr)
+        progress.setFormatter(logging.Formatter("· %(message)s"))
+        log.addHandler(progress)
+        log.setLevel(logging.INFO)
     return run(args.data, args.as_of or config.today(), args.warehouse)
 
 

@@ -82,8 +82,10 @@ def _write_dispositions(state_dir: Path, staging: Path) -> pl.DataFrame | None:
         return None
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as source:
         rows = source.execute("SELECT * FROM dispositions ORDER BY 1").fetchall()
-        columns = [c[1] for c in source.execute("PRAGMA table_info(dispositions)").fetchall()]
-    frame = pl.DataFrame(rows, schema=columns, orient="row")
+        declared = source.execute("PRAGMA table_info(dispositions)").fetchall()
+    # typed from the table's declaration, so an empty or all-null column still has a type
+    schema = {name: pl.Int64 if kind.upper().startswith("INT") else pl.String for _, name, kind, *_ in declared}
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
     frame.write_parquet(staging / "dispositions.parquet")
     return frame
 

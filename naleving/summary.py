@@ -63,15 +63,15 @@ def summarize(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
     return "\n".join(lines)
 
 
-def _amount(value: float, metric: str) -> str:
+def amount(value: float, metric: str) -> str:
     return {"eur": eur(value), "hours": f"{number(value)} uur"}.get(metric, f"{number(value)} %")
 
 
 def _attention_line(r: dict) -> str:
     """One breached or slipping promise: whose, how far off, what the contract allows."""
-    achieved = "geen gegevens" if r["achieved"] is None else _amount(r["achieved"], r["metric"])
-    gap = (f"tekort {_amount(r['shortfall'], r['metric'])}" if r["status"] == "breached"
-           else f"verwacht {_amount(r['expected'], r['metric'])}")
+    achieved = "geen gegevens" if r["achieved"] is None else amount(r["achieved"], r["metric"])
+    gap = (f"tekort {amount(r['shortfall'], r['metric'])}" if r["status"] == "breached"
+           else f"verwacht {amount(r['expected'], r['metric'])}")
     penalty = f", boete-indicatie {eur(r['penalty_estimate_eur'])}" if r["penalty_estimate_eur"] is not None else ""
     return (f"  {STATUS_NL[r['status']]}: {r['commitment_id']} ({r['buyer']}, {r['supplier_name'] or '?'}) — "
-            f"gerealiseerd {achieved} van {_amount(r['target'], r['metric'])}, {gap}{penalty} — {r['contract_manager']}")
+            f"gerealiseerd {achieved} van {amount(r['target'], r['metric'])}, {gap}{penalty} — {r['contract_manager']}")

@@ -22,15 +22,15 @@ WITH this_run AS (
 SELECT left(sha256('commitment_breached|' || commitment_id), 16) AS finding_id,
        'commitment_breached' AS kind, 'high' AS severity, contract_id, commitment_id,
        kind AS report_type, NULL AS period,
-       printf('Toezegging niet nagekomen per %s: %s van %s %s gerealiseerd (tekort %s).',
-              strftime(due, '%d-%m-%Y'), coalesce(printf('%.1f', achieved), 'geen gegevens'),
-              printf('%.1f', target), unit, printf('%.1f', shortfall)) AS detail
+       printf('Toezegging niet nagekomen per %s: %s van %s %s gerealiseerd (tekort %s %s).',
+              strftime(due, '%d-%m-%Y'), coalesce(nl_number(achieved), 'geen gegevens'),
+              nl_number(target), unit, nl_number(shortfall), unit) AS detail
 FROM unit WHERE status = 'breached'
 UNION ALL
 SELECT left(sha256('commitment_behind|' || commitment_id), 16), 'commitment_behind', 'medium',
        contract_id, commitment_id, kind, NULL,
-       printf('Achter op schema: %s %s gerealiseerd, verwacht %s (doel %s per %s).',
-              printf('%.1f', achieved), unit, printf('%.1f', expected), printf('%.1f', target),
+       printf('Achter op schema: %s %s gerealiseerd, verwacht %s %s (doel %s %s per %s).',
+              nl_number(achieved), unit, nl_number(expected), unit, nl_number(target), unit,
               strftime(due, '%d-%m-%Y'))
 FROM unit WHERE status = 'behind'
 UNION ALL
@@ -43,15 +43,22 @@ FROM overdue_periods
 UNION ALL
 SELECT finding_id, 'unsupported_claim', 'low', contract_id, NULL, 'recycled_material', NULL,
        printf('%s ton gerecycled %s in %s, rij %d zonder bewijsstuk: telt als 0.',
-              printf('%.1f', recycled_tonnes), material, file_name, source_row)
+              nl_number(recycled_tonnes), material, file_name, source_row)
 FROM unsupported_claims
 UNION ALL
-SELECT left(sha256('data_quality|' || submission_id), 16), 'data_quality', 'low', NULL, NULL,
-       report_type, NULL,
-       CASE WHEN status = 'refused' THEN printf('Bestand %s geweigerd: %s.', file_name, refusal_reason)
-            ELSE printf('%d van %d regels van %s in quarantaine.', rows_quarantined, rows_received, file_name)
+SELECT left(sha256('data_quality|' || s.submission_id), 16), 'data_quality', 'low', f.contract_id, NULL,
+       s.report_type, NULL,
+       CASE WHEN s.status = 'refused' THEN printf('Bestand %s geweigerd: %s.', s.file_name, s.refusal_reason)
+            ELSE printf('%d van %d regels van %s in quarantaine.', s.rows_quarantined, s.rows_received, s.file_name)
        END
-FROM submissions WHERE status = 'refused' OR rows_quarantined > 0;
+FROM submissions s
+-- the contract most lines of the file name, so the finding reaches its contract manager
+LEFT JOIN (
+    SELECT submission_id, mode(json_extract_string(raw, '$.contract_id')) AS contract_id
+    FROM raw_records WHERE json_extract_string(raw, '$.contract_id') IN (SELECT contract_id FROM contracts)
+    GROUP BY submission_id
+) f USING (submission_id)
+WHERE s.status = 'refused' OR s.rows_quarantined > 0;
 
 -- Evidence: the file (by sha256) and row of every line a finding rests on.
 CREATE OR REPLACE TEMP TABLE derived_evidence AS

@@ -1,5 +1,8 @@
 -- Derived views over the stored lines; recreated on every connection, they hold no state.
 
+-- 1.234,5: numbers in findings' texts in Dutch notation.
+CREATE OR REPLACE MACRO nl_number(x) AS translate(format('{:,.1f}', x::DOUBLE), ',.', '.,');
+
 -- A report group: the lines of one file for one contract, report type and period.
 -- The latest submission of a group key replaces the others (SPEC 1.4).
 CREATE OR REPLACE VIEW report_groups AS
