@@ -8,17 +8,14 @@ import atexit
 import functools
 import os
 import shutil
-import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import openpyxl
 import polars as pl
-import uvicorn
 
 from naleving import cli, snapshots
+from live_server import LiveServer
 from naleving.portal import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,26 +70,6 @@ def findings_of(state: Path, buyer: str) -> pl.DataFrame:
     return published(state, "findings").join(contracts, on="contract_id").filter(pl.col("status") == "open")
 
 
-class LiveServer:
+def portal_server(state: Path, identity_header: str | None = IDENTITY_HEADER, dev_login: bool = True) -> LiveServer:
     """The portal as a real HTTP server on 127.0.0.1, started and stopped by the test."""
-
-    def __init__(self, state: Path, identity_header: str | None = IDENTITY_HEADER, dev_login: bool = True):
-        self.app = create_app(state, USERS_FILE, identity_header, dev_login)
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning"))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
-
-    def __enter__(self) -> "LiveServer":
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            assert time.monotonic() < deadline, "portal did not start"
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *_) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
+    return LiveServer(create_app(state, USERS_FILE, identity_header, dev_login))

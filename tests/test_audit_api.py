@@ -2,54 +2,21 @@
 import hashlib
 import io
 import logging
-import socket
 import threading
-import time
 
 import httpx
 import polars as pl
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 
+from live_server import LiveServer
 from naleving import snapshots
 from naleving.audit_api import create_app
 from world import World, rm_line, sr_line
 
 TOKEN = "geheim-token-van-de-auditdienst"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """uvicorn in a thread on a free loopback port; stops when the module's tests are done."""
-
-    def __init__(self, app):
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="info"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self):
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc):
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +36,7 @@ def published(tmp_path_factory) -> World:
 
 @pytest.fixture(scope="module")
 def api(published):
-    with Server(create_app(published.warehouse.parent, published.tokens)) as server:
+    with LiveServer(create_app(published.warehouse.parent, published.tokens)) as server:
         with httpx.Client(base_url=server.url, timeout=30) as client:
             yield client
 
@@ -156,7 +123,7 @@ def test_no_write_methods(api, method):
 
 def test_tokens_are_never_logged(published, caplog):
     caplog.set_level(logging.DEBUG)
-    with Server(create_app(published.warehouse.parent, published.tokens)) as server:
+    with LiveServer(create_app(published.warehouse.parent, published.tokens), log_level="info") as server:
         httpx.get(f"{server.url}/runs", headers=AUTH)
         httpx.get(f"{server.url}/runs", headers={"Authorization": "Bearer fout-token"})
     assert caplog.records and TOKEN not in caplog.text and "fout-token" not in caplog.text
@@ -172,7 +139,7 @@ def test_reads_during_publishing_see_a_whole_snapshot(published):
             published.run("2026-12-01")
 
     writer = threading.Thread(target=nights)
-    with Server(create_app(published.warehouse.parent, published.tokens)) as server, httpx.Client(base_url=server.url) as client:
+    with LiveServer(create_app(published.warehouse.parent, published.tokens)) as server, httpx.Client(base_url=server.url) as client:
         writer.start()
         try:
             for _ in range(40):
@@ -188,7 +155,7 @@ def test_reads_during_publishing_see_a_whole_snapshot(published):
 
 @pytest.fixture(scope="module")
 def openapi_schema(published):
-    with Server(create_app(published.warehouse.parent, published.tokens)) as server:
+    with LiveServer(create_app(published.warehouse.parent, published.tokens)) as server:
         yield schemathesis.openapi.from_url(f"{server.url}/openapi.json")
 
 

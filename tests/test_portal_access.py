@@ -12,13 +12,13 @@ import pytest
 
 from naleving import snapshots, warehouse
 from naleving.portal.sessions import COOKIE
-from portal_support import (AMSTERDAM, AUDITOR, IDENTITY_HEADER, TWO_CITIES, UTRECHT, LiveServer, findings_of,
+from portal_support import (AMSTERDAM, AUDITOR, IDENTITY_HEADER, TWO_CITIES, UTRECHT, portal_server, findings_of,
                             published, sample_state)
 
 
 @pytest.fixture(scope="module")
 def server():
-    with LiveServer(sample_state()) as live:
+    with portal_server(sample_state()) as live:
         yield live
 
 
@@ -39,7 +39,7 @@ def test_the_proxy_header_names_the_user_and_unknown_users_get_no_access(server)
 
 
 def test_without_dev_login_only_the_proxy_identifies():
-    with LiveServer(sample_state(), dev_login=False) as strict:
+    with portal_server(sample_state(), dev_login=False) as strict:
         assert client(strict, None).get("/").status_code == 401
         assert client(strict, None).get("/inloggen").status_code == 404
         assert client(strict, AMSTERDAM).get("/").status_code == 200

@@ -9,13 +9,13 @@ import polars as pl
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from portal_support import (BROWSER_ARGS, FORMULA_TITLE, SCRIPT_SUPPLIER, UTRECHT, LiveServer, findings_of,
+from portal_support import (BROWSER_ARGS, FORMULA_TITLE, SCRIPT_SUPPLIER, UTRECHT, portal_server, findings_of,
                             sample_state)
 
 
 @pytest.fixture(scope="module")
 def server():
-    with LiveServer(sample_state()) as live:
+    with portal_server(sample_state()) as live:
         yield live
 
 
