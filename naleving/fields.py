@@ -14,6 +14,7 @@ from naleving import parsing
 
 Kind = Literal["text", "code", "number", "integer", "date", "datetime", "kvk"]
 REASONS = "reasons"
+FLAG = "reason:"  # prefix of the boolean column that flags one reason code
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def _bad_code(field: Field) -> str:
 
 
 def parse_fields(frame: pl.DataFrame, fields: list[Field], decimal_comma: pl.Expr | bool) -> pl.DataFrame:
-    """Replace each field's text by its typed value and append reason codes to `reasons`.
+    """Replace each field's text by its typed value and flag its reason codes.
 
     Absent columns are treated as empty. A value that is present but unreadable becomes
     null with `bad_number:`/`bad_date:`; a required value that is empty gets `missing:`.
@@ -56,29 +57,29 @@ def parse_fields(frame: pl.DataFrame, fields: list[Field], decimal_comma: pl.Exp
     decimal_comma = decimal_comma if isinstance(decimal_comma, pl.Expr) else pl.lit(decimal_comma)
     absent = [pl.lit(None, pl.String).alias(f.name) for f in fields if f.name not in frame.columns]
     frame = frame.with_columns(absent) if absent else frame
-    if REASONS not in frame.columns:
-        frame = frame.with_columns(pl.lit([], pl.List(pl.String)).alias(REASONS))
     typed = {f.name: _typed(f, decimal_comma) for f in fields}
-    verdicts = []
+    flags = []
     for f in fields:
         raw = pl.col(f.name)
         if f.required:
-            verdicts.append(pl.when(raw.is_null()).then(pl.lit(f"missing:{f.name}")))
+            flags.append(raw.is_null().alias(FLAG + f"missing:{f.name}"))
         if f.kind not in ("text", "code"):
-            verdicts.append(
-                pl.when(raw.is_not_null() & typed[f.name].is_null()).then(pl.lit(f"{_bad_code(f)}:{f.name}"))
-            )
-    return frame.with_columns(
-        pl.concat_list([pl.col(REASONS), *verdicts]).list.drop_nulls().alias(REASONS) if verdicts else pl.col(REASONS),
-        *[expr.alias(name) for name, expr in typed.items()],
-    )
+            flags.append((raw.is_not_null() & typed[f.name].is_null()).alias(FLAG + f"{_bad_code(f)}:{f.name}"))
+    return frame.with_columns(*flags).with_columns(*[expr.alias(name) for name, expr in typed.items()])
 
 
-def add_reason(frame: pl.DataFrame, code: str | pl.Expr, when: pl.Expr) -> pl.DataFrame:
-    """Append a reason code to the rows where `when` holds (null counts as not holding)."""
-    code_expr = pl.lit(code) if isinstance(code, str) else code
-    return frame.with_columns(
-        pl.concat_list([pl.col(REASONS), pl.when(when.fill_null(False)).then(code_expr)])
-        .list.drop_nulls()
-        .alias(REASONS)
-    )
+def add_reason(frame: pl.DataFrame, code: str, when: pl.Expr) -> pl.DataFrame:
+    """Flag a reason code on the rows where `when` holds (null counts as not holding)."""
+    return frame.with_columns(when.fill_null(False).alias(FLAG + code))
+
+
+def collect_reasons(frame: pl.DataFrame) -> pl.DataFrame:
+    """All flagged codes of a row, in the order they were flagged, as one list column `reasons`.
+
+    Flags are plain boolean columns until here, so each rule costs one column, not a rewrite
+    of a list column per rule.
+    """
+    flags = [c for c in frame.columns if c.startswith(FLAG)]
+    codes = [pl.when(pl.col(c)).then(pl.lit(c.removeprefix(FLAG))) for c in flags]
+    listed = pl.concat_list(codes).list.drop_nulls() if codes else pl.lit([], pl.List(pl.String))
+    return frame.with_columns(listed.alias(REASONS)).drop(flags)

@@ -175,6 +175,9 @@ def _clean(grid: pl.DataFrame) -> pl.DataFrame:
     return grid.filter(pl.any_horizontal(pl.col(cells).is_not_null())) if cells else grid.clear()
 
 
+HEADER_SEARCH_ROWS = 50
+
+
 def _anchor_row(grid: pl.DataFrame, anchors: frozenset[str]) -> int | None:
     """Index of the first row whose canonical cell names include every anchor."""
     cells = [c for c in grid.columns if c != "source_row"]
@@ -182,10 +185,16 @@ def _anchor_row(grid: pl.DataFrame, anchors: frozenset[str]) -> int | None:
         return None
     if not anchors:
         return 0
-    names = [canonical_expr(pl.col(c)) for c in cells]
-    hit = grid.select(pl.all_horizontal(pl.any_horizontal(n == a for n in names) for a in anchors))
-    rows = hit.to_series().fill_null(False).arg_true()
-    return int(rows[0]) if len(rows) else None
+    # A title block is a few rows: look for the header near the top, all cells in one column
+    # so the name normalisation runs once, not once per column.
+    cell = grid.head(HEADER_SEARCH_ROWS).with_row_index("_row").unpivot(index="_row", on=cells)
+    name = canonical_expr(pl.col("value"))
+    hits = (
+        cell.filter(name.is_in(list(anchors)))
+        .group_by("_row").agg(name.n_unique().alias("found"))
+        .filter(pl.col("found") == len(anchors))
+    )
+    return int(hits["_row"].min()) if hits.height else None
 
 
 def _apply_header(grid: pl.DataFrame, header: int) -> tuple[pl.DataFrame, int]:

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import polars.selectors as cs
 
 from naleving import schemas
 from naleving.config import PACKAGE_DIR
-from naleving.fields import REASONS, Field, add_reason, parse_fields
+from naleving.fields import FLAG, REASONS, Field, add_reason, collect_reasons, parse_fields
 from naleving.readers import UnreadableFile, read_table
 
 SHIPPED_BLOCK_TABLES = PACKAGE_DIR / "data" / "block_tables.csv"
@@ -104,7 +105,7 @@ def _read(path: Path, fields: list[Field], anchors: frozenset[str]) -> pl.DataFr
         raise RegisterError(f"{path.name}, rij {table.header_row}: kolom(men) ontbreken: {', '.join(missing)}")
     typed = parse_fields(table.frame, fields, table.decimal_comma)
     return typed.select(
-        "source_row", REASONS, *[f.name for f in fields],
+        "source_row", pl.col(f"^{FLAG}.*$"), *[f.name for f in fields],
         pl.lit(path.name).alias("file_name"),
         pl.lit(hashlib.sha256(data).hexdigest()).alias("file_sha256"),
     )
@@ -112,6 +113,7 @@ def _read(path: Path, fields: list[Field], anchors: frozenset[str]) -> pl.DataFr
 
 def _problem_lines(file_name: str, frame: pl.DataFrame, model: type, key: str) -> list[str]:
     """Every reason of every row, from parsing and from the pandera schema, as readable lines."""
+    frame = collect_reasons(frame)
     checked = frame.with_row_index("index").join(
         schemas.violations(model, frame.drop(REASONS)).group_by("index").agg(pl.col("reason").alias("schema")),
         on="index", how="left",
@@ -154,7 +156,7 @@ def load_contracts(data_dir: Path, block_values: pl.DataFrame) -> pl.DataFrame:
     )
     frame = add_reason(frame, "unknown_block_table", ~pl.col("block_table").is_in(block_values["table_id"].unique().implode()))
     _check(path.name, frame, schemas.Contract, "contract_id")
-    return frame.drop(REASONS)
+    return frame.drop(cs.starts_with(FLAG))
 
 
 def load_commitments(data_dir: Path, contracts: pl.DataFrame) -> pl.DataFrame:
@@ -169,7 +171,7 @@ def load_commitments(data_dir: Path, contracts: pl.DataFrame) -> pl.DataFrame:
     )
     frame = add_reason(frame, "unknown_contract", ~pl.col("contract_id").is_in(contracts["contract_id"].implode()))
     _check(path.name, frame, schemas.Commitment, "commitment_id")
-    return frame.drop(REASONS)
+    return frame.drop(cs.starts_with(FLAG))
 
 
 def register_files(data_dir: Path) -> list[Path]:
@@ -182,4 +184,4 @@ def load_register(data_dir: Path) -> Register:
     block_values = load_block_values(data_dir)
     contracts = load_contracts(data_dir, block_values)
     commitments = load_commitments(data_dir, contracts)
-    return Register(contracts, commitments, block_values.drop(REASONS, "source_row", "file_name", "file_sha256"))
+    return Register(contracts, commitments, block_values.drop(cs.starts_with(FLAG), "source_row", "file_name", "file_sha256"))

@@ -13,7 +13,7 @@ import polars as pl
 
 from naleving import parsing, schemas
 from naleving.columns import ENERGY_SOURCE_ALIASES
-from naleving.fields import REASONS, Field, add_reason, parse_fields
+from naleving.fields import REASONS, Field, add_reason, collect_reasons, parse_fields
 
 SOCIAL_ENTERPRISE = "sociale_onderneming"
 
@@ -123,7 +123,7 @@ def _codes_of_table(frame: pl.DataFrame, block_values: pl.DataFrame) -> pl.DataF
 
 def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFrame, block_values: pl.DataFrame) -> Validated:
     """records: submission_id, source_row, decimal_comma, raw — all lines of one report type."""
-    frame = decode(records).with_row_index("_line").with_columns(pl.lit([], pl.List(pl.String)).alias(REASONS))
+    frame = decode(records).with_row_index("_line")
     if report_type == "social_return":
         frame = _social_return_needs(frame)
     frame = parse_fields(frame, [*COMMON_FIELDS, *TYPE_FIELDS[report_type]], pl.col("decimal_comma"))
@@ -136,6 +136,7 @@ def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFr
     frame = frame.sort("_line")  # joins do not keep row order; "first" and pandera's index need it
     frame = add_reason(frame, "duplicate_line", ~pl.col("raw").is_first_distinct().over("submission_id"))
 
+    frame = collect_reasons(frame)
     failed = schemas.violations(LINE_MODELS[report_type], frame)
     frame = frame.join(
         failed.group_by("index").agg(pl.col("reason").alias("_schema")),
