@@ -1,14 +1,20 @@
 """Sample world for Naleving: fictional but realistic Dutch public contracts, the social
 and sustainable commitments in them, and the (messy) supplier reports about them.
 
-    python -m naleving.sample_world --out sample_data --seed 2026 [--extra-contracts N]
+    python -m naleving.sample_world --out sample_data --seed 2026
+    python -m naleving.sample_world --out DIR --scale S [--files-per-contract F] [--lines-per-file L]
+    python -m naleving.sample_world --out DIR --night
 
 The core world is hand-made (the tables below) and designed so that, evaluated as of
 2026-11-29, every commitment status and every finding kind of SPEC.md occurs. Its intended
 outcome is written to expected_outcomes.json; sample_data/README.md tells each contract's
-story. ``--extra-contracts N`` adds N randomly generated contracts (ids ``GEN-…``) with
-reports in the common formats plus some messy ones, for scale work; those are not part of
-expected_outcomes.json. The same seed always gives byte-identical files.
+story. ``--scale S`` (or ``--contracts N``) adds randomly generated contracts (ids ``GEN-…``)
+and their reports, in the common formats plus the messy ones, for scale work:
+``--scale 1.0`` is the national world of 50,000 contracts, about 150,000 commitments,
+100,000 report files and 20 million lines. Their lines are made and written in bulk with
+polars, a chunk of contracts at a time. ``--night`` then adds the night's late reports.
+Generated contracts are not part of expected_outcomes.json. The same seed always gives
+byte-identical files.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import csv
 import io
 import json
 import shutil
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -845,12 +851,21 @@ def write_core_reports(out: Path) -> dict:
 
 
 # --------------------------------------------------------------------------------------
-# Extra, generated contracts (--extra-contracts N), written in bulk with polars
+# Generated contracts at any scale (--contracts N or --scale S), written in bulk with polars
 # --------------------------------------------------------------------------------------
 
-EXTRA_BUYERS = [
+NATIONAL_CONTRACTS = 50_000        # --scale 1.0: a shared service for buyers nationwide
+NIGHT = AS_OF + timedelta(days=1)  # the night after AS_OF, when the held-back reports arrive
+CHUNK_LINES = 400_000              # lines made and written at once, a chunk of contracts: bounds memory
+WORLD_FILE = "world.json"          # the sizes and seed of a generated world, and what was written
+
+GENERATED_BUYERS = [  # (buyer, mail domain, block table; None: the shipped utrecht-2025)
     (UTRECHT, "utrecht.nl", None), (AMSTERDAM, "amsterdam.nl", "amsterdam-2025"),
     (GELDERLAND, "gelderland.nl", None), (RIVIERENLAND, "wsrl.nl", None),
+    ("Gemeente Rotterdam", "rotterdam.nl", None), ("Gemeente Den Haag", "denhaag.nl", None),
+    ("Gemeente Eindhoven", "eindhoven.nl", None), ("Gemeente Groningen", "groningen.nl", None),
+    ("Provincie Noord-Brabant", "brabant.nl", None), ("Provincie Zuid-Holland", "pzh.nl", None),
+    ("Rijkswaterstaat", "rws.nl", None), ("Waterschap Vallei en Veluwe", "vallei-veluwe.nl", None),
 ]
 MANAGERS = ["j.devries", "s.bakker", "m.jansen", "r.visser", "a.smit", "h.vandijk", "l.dekker", "k.mulder"]
 NAME_A = ["Bouw", "Infra", "Groen", "Water", "Wegen", "Schoonmaak", "Techniek", "Grondwerk", "Installatie"]
@@ -861,83 +876,85 @@ GROUPS = ["participatiewet", "banenafspraak", "wia_wao", "ww", "mbo_bbl", "mbo_b
 MATERIALS = ["asfalt", "beton", "staal", "zand", "puin"]
 KW_CLASSES = ["<19", "19-37", "37-56", "56-130", ">=130", "all"]
 SOURCES = ["electric", "diesel", "hvo", "hydrogen", "hybrid"]
-STYLES = [  # (name, share of files): the common formats, plus messy ones
-    ("clean", 0.70), ("dutch", 0.12), ("xlsx", 0.10), ("bom_crlf", 0.05), ("cp1252", 0.03)]
+STYLES = [  # (name, share of files): mostly plain CSV; the messy formats as suppliers send them
+    ("clean", 0.78), ("dutch", 0.12), ("bom_crlf", 0.05), ("cp1252", 0.03), ("xlsx", 0.02)]
 KIND_SHORT = {SR: "sr", RM: "rm", ZE: "ze"}
+KIND_CODE = {SR: "SR", RM: "RM", ZE: "ZE"}
+MEAN_WEEKLY_HOURS = 20       # a person's hours per week: uniform 4–36
+EUR_PER_HOUR = 17            # about the mean block value per hour (yearly value / 1872), bonuses included
+PORTAL_PAGE = ("<!DOCTYPE html>\n<html lang=\"nl\"><head><title>Sessie verlopen</title></head>\n"
+               "<body><h1>Uw sessie is verlopen</h1></body></html>\n").encode()
+
+
+@dataclass(frozen=True)
+class WorldSize:
+    """How big the generated part of a world is. At --scale 1.0: 50,000 contracts, about
+    150,000 commitments, 100,000 report files and 20 million lines."""
+    contracts: int
+    files_per_contract: float = 2.0
+    lines_per_file: int = 200
+    night_files: int = 1000  # held back from the history; --night writes them
 
 
 def pick(rng: np.random.Generator, options: list, n: int, weights: list[float] | None = None) -> pl.Series:
     return pl.Series(options).gather(rng.choice(len(options), size=n, p=weights))
 
 
-def extra_registers(n: int, rng: np.random.Generator) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Register rows of n generated contracts (ids GEN-00001…) and their one or two commitments."""
-    buyer = pl.Series(rng.integers(0, len(EXTRA_BUYERS), n))
-    quarter = pl.Series(rng.integers(0, 12, n))  # they start in one of the quarters 2024-Q1 … 2026-Q4
-    start = pl.date(2024 + quarter // 4, 3 * (quarter % 4) + 1, 1)
+def uniform(rng: np.random.Generator, low: float, high: float, n: int) -> pl.Series:
+    return pl.Series(rng.uniform(low, high, n))
+
+
+def generated_contracts(n: int, rng: np.random.Generator) -> pl.DataFrame:
+    """n contracts (ids GEN-00001…) of two to five years, starting between 2022-Q1 and 2027-Q1."""
+    buyer = pl.Series(rng.integers(0, len(GENERATED_BUYERS), n))
+    quarter = pl.Series(rng.integers(0, 21, n))
+    start = pl.date(2022 + quarter // 4, 3 * (quarter % 4) + 1, 1)
     frequencies = list(FREQUENCIES)
-    contracts = pl.select(
-        contractnummer=pl.format("GEN-{}", pl.int_range(1, n + 1).cast(pl.String).str.zfill(5)),
-        opdrachtgever=buyer.replace_strict({i: b[0] for i, b in enumerate(EXTRA_BUYERS)}),
+    width = max(5, len(str(n)))
+    return pl.select(
+        contractnummer=pl.format("GEN-{}", pl.int_range(1, n + 1).cast(pl.String).str.zfill(width)),
+        opdrachtgever=buyer.replace_strict({i: b[0] for i, b in enumerate(GENERATED_BUYERS)}),
         omschrijving="Raamovereenkomst " + pick(rng, NAME_A, n).str.to_lowercase() + "werkzaamheden",
         kvk_nummer=pl.Series(rng.integers(1_000_000, 99_999_999, n)),  # some below 10^7: a leading zero
         leverancier=pick(rng, NAME_A, n) + " " + pick(rng, NAME_B, n) + " B.V.",
         contractwaarde=pl.Series(rng.integers(2, 200, n) * 50_000),
         startdatum=start,
-        einddatum=start.dt.offset_by(pl.format("{}y", pl.Series(rng.integers(1, 4, n)))).dt.offset_by("-1d"),
+        einddatum=start.dt.offset_by(pl.format("{}y", pl.Series(rng.integers(2, 6, n)))).dt.offset_by("-1d"),
         contractmanager=pick(rng, MANAGERS, n) + "@" + buyer.replace_strict(
-            {i: b[1] for i, b in enumerate(EXTRA_BUYERS)}),
+            {i: b[1] for i, b in enumerate(GENERATED_BUYERS)}),
         reporting_frequency=pick(rng, frequencies, n, [FREQUENCIES[f][1] for f in frequencies]),
         report_grace_days=pick(rng, [None, None, None, None, 14, 45], n).cast(pl.Int64),
-        block_table=buyer.replace_strict({i: b[2] for i, b in enumerate(EXTRA_BUYERS)}, return_dtype=pl.String),
-    )
-    # One or two commitments per contract, of different kinds.
-    kinds = [SR, RM, ZE]
-    first = rng.integers(0, 3, n)
-    second = (first + rng.integers(1, 3, n)) % 3
-    has_second = rng.random(n) < 0.4
-    ids = contracts["contractnummer"]
-    com = pl.DataFrame({"contract_id": pl.concat([ids, ids.filter(pl.Series(has_second))]),
-                        "kind": pl.Series(kinds).gather(np.concatenate([first, second[has_second]]))})
-    m = com.height
-    is_sr = pl.col("kind") == SR
-    in_hours = is_sr & pl.col("metric").eq_missing("hours")
-    com = com.join(contracts.select(contract_id="contractnummer", value="contractwaarde"), on="contract_id",
-                   maintain_order="left")  # the random columns below are matched to rows by position
-    com = com.with_columns(
-        commitment_id=pl.col("contract_id") + "-" + pl.col("kind").replace_strict({SR: "SR", RM: "RM", ZE: "ZE"}),
-        metric=pl.when(is_sr).then(pick(rng, ["eur", "hours", None], m)).otherwise(pl.lit("percent")),
+        block_table=buyer.replace_strict({i: b[2] for i, b in enumerate(GENERATED_BUYERS)}, return_dtype=pl.String),
+    ).with_row_index("ci")
+
+
+def commitment_slots(contracts: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Two to four commitments per contract (three on average), each of a random kind and scope."""
+    per_contract = pl.Series(rng.choice([2, 3, 4], size=contracts.height, p=[0.25, 0.5, 0.25]))
+    slots = contracts.select("ci", contract_id="contractnummer", n=per_contract).with_columns(
+        slot=pl.int_ranges(1, pl.col("n") + 1)).explode("slot").drop("n")
+    m = slots.height
+    kind = pick(rng, [SR, RM, ZE], m, [0.45, 0.2, 0.35])
+    return slots.with_columns(
+        kind=kind,
+        commitment_id=pl.format("{}-{}{}", "contract_id", kind.replace_strict(KIND_CODE), "slot"),
+        metric=pl.when(kind == SR).then(pick(rng, ["eur", "hours", None], m)).otherwise(pl.lit("percent")),
+        scope=pl.when(kind == RM).then(pick(rng, [*MATERIALS, "all", None], m))
+        .when(kind == ZE).then(pick(rng, KW_CLASSES, m)),
         percent=pl.Series(rng.integers(10, 80, m), dtype=pl.Float64),
-        pct_of_value=pick(rng, [2.0, 3.0, 5.0], m),
-        scope=pl.when(pl.col("kind") == RM).then(pick(rng, ["asfalt", "beton", "all", None], m))
-        .when(pl.col("kind") == ZE).then(pick(rng, KW_CLASSES, m)),
         tolerance_pct=pick(rng, [None, None, 5.0, 10.0], m),
-        penalty_rule=pick(rng, ["shortfall_eur", "fixed", None, None], m),
-    ).with_columns(
-        # social return in euros as a share of the value; in hours about one hour per €400
-        target=pl.when(in_hours).then((pl.col("value") / 4000).round(0) * 10)
-        .when(is_sr).then(None).otherwise("percent"),
-        target_pct_of_value=pl.when(is_sr & ~in_hours).then("pct_of_value"),
-        trajectory=pl.when(is_sr).then(pl.lit("linear")),
-        # shortfall_eur only makes sense for social return in euros
-        penalty_rule=pl.when(pl.col("penalty_rule").eq("shortfall_eur") & (~is_sr | in_hours))
-        .then(pl.lit("fixed")).otherwise("penalty_rule"),
-        description=pl.lit("Gegenereerde verplichting voor schaaltests."),
-    ).with_columns(
-        penalty_amount_eur=pl.when(pl.col("penalty_rule") == "fixed").then(pl.lit(10_000.0)),
-    ).sort("commitment_id")
-    return contracts, com.select([pl.col(c).cast(t) if c in com.columns else pl.lit(None, t).alias(c)
-                                  for c, t in COMMITMENT_COLUMNS.items()])
+        penalty_rule=pick(rng, ["shortfall_eur", "per_unit", "fixed", None, None], m),
+        stretch=uniform(rng, 0.7, 1.25, m),  # target over what the supplier is on course to deliver
+    )
 
 
-def extra_periods(contracts: pl.DataFrame) -> pl.DataFrame:
-    """Every calendar reporting period of every extra contract that ended before AS_OF."""
+def reporting_periods(contracts: pl.DataFrame) -> pl.DataFrame:
+    """Every calendar reporting period of every generated contract that ended before AS_OF."""
     parts = []
     for freq, (interval, _) in FREQUENCIES.items():
         sel = contracts.filter(pl.col("reporting_frequency").eq_missing(freq))
         parts.append(sel.select(
-            contract_id="contractnummer", start="startdatum", end="einddatum",
-            kvk=pl.col("kvk_nummer").cast(pl.String).str.zfill(8), interval=pl.lit(interval),
+            "ci", contract_id="contractnummer", start="startdatum", end="einddatum", interval=pl.lit(interval),
             period_start=pl.date_ranges(pl.col("startdatum").dt.truncate(interval), "einddatum", interval),
         ).explode("period_start").with_columns(
             period_end=pl.col("period_start").dt.offset_by(interval).dt.offset_by("-1d")))
@@ -951,67 +968,166 @@ def extra_periods(contracts: pl.DataFrame) -> pl.DataFrame:
         # days of the period that lie within the contract: what hours must fit in
         days=(pl.min_horizontal("period_end", "end") - pl.max_horizontal("period_start", "start"))
         .dt.total_days() + 1,
+    ).drop("start", "end", "interval")
+
+
+PAIR = ["ci", "kind"]  # a contract and one of its report types
+
+
+def file_plan(contracts: pl.DataFrame, slots: pl.DataFrame, size: WorldSize,
+              rng: np.random.Generator) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The generated report files (one row each) and the periods each holds (one row each).
+
+    A supplier's periods of one report type are split into consecutive runs, one file per
+    run, so no two files hold the same report group. About 2% of the files are never sent
+    (overdue), 1% are corrected later, 0.5% uploaded twice, 0.1% are a portal page saved
+    as .xlsx; one in ten files is sloppy. The night's files are held back from the history."""
+    pairs = slots.select("contract_id", "kind").unique()
+    periods = reporting_periods(contracts).join(pairs, on="contract_id").sort(*PAIR, "period_start")
+    periods = periods.with_columns(pos=pl.int_range(pl.len()).over(PAIR), n_periods=pl.len().over(PAIR))
+    periods = _runs(_night_periods(periods, size.night_files, rng), size, rng)
+    files = periods.group_by("ci", "contract_id", "kind", "run", maintain_order=True).agg(
+        first=pl.col("label").first(), last=pl.col("label").last(), year=pl.col("period_start").first().dt.year(),
+        period_end=pl.col("period_end").last(), n_periods=pl.len(), file_days=pl.col("days").sum(),
+        night=pl.col("night").first())
+    return _file_flags(files, size, rng), periods.select(*PAIR, "run", "pos", period="label", days="days")
+
+
+def _night_periods(periods: pl.DataFrame, night_files: int, rng: np.random.Generator) -> pl.DataFrame:
+    """Marks the night's periods: for `night_files` pairs whose latest period ended in the
+    last three months, that period's report arrives late, in the night after AS_OF (at
+    most half of such pairs, so that small worlds keep a history)."""
+    last = periods.filter(pl.col("pos") == pl.col("n_periods") - 1)
+    candidates = np.flatnonzero((last["period_end"] >= AS_OF - timedelta(days=92)).to_numpy())
+    chosen = rng.choice(candidates, size=min(night_files, len(candidates) // 2), replace=False)
+    night = last[np.sort(chosen)].select(*PAIR, "pos", night=pl.lit(True))
+    return periods.join(night, on=[*PAIR, "pos"], how="left", maintain_order="left").with_columns(
+        pl.col("night").fill_null(False))
+
+
+def _runs(periods: pl.DataFrame, size: WorldSize, rng: np.random.Generator) -> pl.DataFrame:
+    """Numbers the file (run) of each period and its position in that file. Every pair gets
+    one file, and the other files go to pairs in proportion to their further periods,
+    rounded at random: longer-running contracts have more files. A night period is a
+    file of its own."""
+    pair_periods = periods.group_by(PAIR, maintain_order=True).agg(history=(~pl.col("night")).sum())
+    further = (pair_periods["history"] - 1).clip(0)
+    night = periods["night"].sum()
+    rest = max(size.contracts * size.files_per_contract - night - pair_periods.height, 0) / max(further.sum(), 1)
+    n_files = (1 + (further * rest + uniform(rng, 0, 1, pair_periods.height)).floor()).cast(pl.Int64)
+    pair_periods = pair_periods.with_columns(n_files=pl.lit(n_files).clip(upper_bound=pl.col("history")))
+    history_run = pl.col("pos") * pl.col("n_files") // pl.col("history")
+    return periods.join(pair_periods, on=PAIR, maintain_order="left").with_columns(
+        run=pl.when("night").then("n_files").otherwise(history_run)).with_columns(
+        pos=pl.int_range(pl.len()).over(*PAIR, "run"))
+
+
+def _file_flags(files: pl.DataFrame, size: WorldSize, rng: np.random.Generator) -> pl.DataFrame:
+    """Each file's format, lines, submission date and mishaps, and its path."""
+    nf = files.height
+    style = pick(rng, [s for s, _ in STYLES], nf, [w for _, w in STYLES])
+    history = ~pl.col("night")
+    label = pl.when(pl.col("first") == pl.col("last")).then("first").otherwise(pl.format("{}_{}", "first", "last"))
+    submitted = pl.min_horizontal(pl.col("period_end") + pl.duration(days=pl.Series(rng.integers(3, 26, nf))),
+                                  pl.lit(AS_OF))
+    files = files.with_columns(
+        style=pl.when(history & pl.Series(rng.random(nf) < 0.001)).then(pl.lit("unreadable")).otherwise(style),
+        n_lines=(size.lines_per_file * uniform(rng, 0.5, 1.5, nf)).round().cast(pl.Int64).clip(1),
+        submitted_at=pl.when(history).then(submitted).otherwise(pl.lit(NIGHT)),
+        sloppy=pl.Series(rng.random(nf) < 0.1),
+        corrected=history & pl.Series(rng.random(nf) < 0.01),
+        twice=history & pl.Series(rng.random(nf) < 0.005),
+        sent=~history | pl.Series(rng.random(nf) >= 0.02),
+    ).filter("sent")
+    return files.with_columns(
+        corrected=pl.col("corrected") & (pl.col("submitted_at") + pl.duration(days=14) < AS_OF),
+        path=pl.format("reports/generated/{}/{}/{}_{}.{}", "contract_id", "year",
+                       pl.col("kind").replace_strict(KIND_SHORT), label,
+                       pl.when(pl.col("style").is_in(["xlsx", "unreadable"])).then(pl.lit("xlsx")).otherwise(pl.lit("csv"))),
     )
 
 
-def extra_lines(contracts: pl.DataFrame, commitments: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
-    """One row per report line: one file per contract, report type and period; about 4% of
-    the reports are never sent, 1% is corrected later, 1.5% of the lines carry a defect."""
-    kinds = commitments.select("contract_id", "kind").unique()
-    files = extra_periods(contracts).join(kinds, on="contract_id").sort("contract_id", "kind", "period_start")
-    nf = files.height
-    files = files.with_columns(
-        style=pick(rng, [s for s, _ in STYLES], nf, [w for _, w in STYLES]),
-        n_lines=pl.Series(rng.integers(1, 6, nf)),
-        submitted_at=pl.col("period_end") + pl.duration(days=pl.Series(rng.integers(3, 26, nf))),
-        corrected=pl.Series(rng.random(nf) < 0.01),
-    ).filter(pl.Series(rng.random(nf) >= 0.04))
-    files = files.with_columns(
-        file=pl.format("reports/generated/{}/{}/{}_{}.{}", "contract_id", pl.col("period_start").dt.year(),
-                       pl.col("kind").replace_strict(KIND_SHORT), "label",
-                       pl.when(pl.col("style") == "xlsx").then(pl.lit("xlsx")).otherwise(pl.lit("csv"))))
-    lines = files.with_columns(j=pl.int_ranges(0, "n_lines")).explode("j")
+def generated_commitments(slots: pl.DataFrame, contracts: pl.DataFrame, files: pl.DataFrame) -> pl.DataFrame:
+    """The register rows of the slots. Cumulative targets are set from what the supplier is
+    on course to deliver (its expected hours, spread over the contract), times `stretch`,
+    so that statuses vary; share targets are a random percentage."""
+    expected_hours = files.filter(pl.col("kind") == SR).group_by("contract_id").agg(
+        hours=(pl.col("n_lines") * MEAN_WEEKLY_HOURS / 7 * pl.col("file_days") / pl.col("n_periods")).sum())
+    span = contracts.select(contract_id="contractnummer", start="startdatum", end="einddatum")
+    elapsed = ((pl.lit(AS_OF) - pl.col("start")).dt.total_days()
+               / (pl.col("end") - pl.col("start")).dt.total_days()).clip(0, 1)
+    on_course = (pl.col("hours") / elapsed).fill_nan(None).fill_null(1000.0) * pl.col("stretch")
+    com = slots.join(span, on="contract_id", maintain_order="left").join(
+        expected_hours, on="contract_id", how="left", maintain_order="left")
+    is_sr = pl.col("kind") == SR
+    in_hours = pl.col("metric").eq_missing("hours")
+    com = com.with_columns(
+        target=pl.when(is_sr & in_hours).then((on_course / 10).round() * 10)
+        .when(is_sr).then((on_course * EUR_PER_HOUR / 1000).round() * 1000).otherwise("percent"),
+        trajectory=pl.when(is_sr).then(pl.lit("linear")),
+        # shortfall_eur only makes sense for social return in euros
+        penalty_rule=pl.when(pl.col("penalty_rule").eq("shortfall_eur") & (~is_sr | in_hours))
+        .then(pl.lit("fixed")).otherwise("penalty_rule"),
+        description=pl.lit("Gegenereerde verplichting voor schaaltests."),
+    ).with_columns(
+        penalty_rate_eur=pl.when(pl.col("penalty_rule") == "per_unit").then(pl.lit(50.0)),
+        penalty_amount_eur=pl.when(pl.col("penalty_rule") == "fixed").then(pl.lit(10_000.0)),
+    )
+    return com.select([pl.col(c).cast(t) if c in com.columns else pl.lit(None, t).alias(c)
+                       for c, t in COMMITMENT_COLUMNS.items()])
+
+
+def file_lines(files: pl.DataFrame, periods: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """One row per report line of `files`. A file's lines are spread over its periods; line
+    slot k of a contract is the same person, delivery stream or machine in every period.
+    A sloppy file has 3% defective lines; a corrected file is sent again two weeks later."""
+    lines = files.select(
+        "ci", "contract_id", "kvk_nummer", "kind", "run", "n_lines", "n_periods", "sloppy", "corrected",
+        "submitted_at", "path", "style",
+    ).with_columns(j=pl.int_ranges(0, "n_lines")).explode("j").with_columns(
+        pos=pl.col("j") % pl.col("n_periods"), slot=pl.col("j") // pl.col("n_periods"),
+    ).join(periods, on=["ci", "kind", "run", "pos"], maintain_order="left")
     n = lines.height
-    number = pl.col("contract_id").str.slice(4).cast(pl.Int64)
-    delivered = pl.Series(rng.uniform(20, 2000, n)).round(1)
-    defect = pl.Series(rng.random(n) < 0.015)
+    number = pl.col("ci") + 1
+    person = number * 31 + pl.col("slot")
+    delivered = uniform(rng, 20, 2000, n).round(1)
+    defect = pl.col("sloppy") & pl.Series(rng.random(n) < 0.03)
     lines = lines.with_columns(
-        person_ref=pl.format("P-{}", ((number * 7 + pl.col("j")) % 10000).cast(pl.String).str.zfill(4)),
-        target_group=pick(rng, GROUPS, n),
-        bonus=pl.when(pl.Series(rng.random(n) < 0.1)).then(pl.lit("50plus")),
-        material=pick(rng, MATERIALS, n),
+        person_ref=pl.format("P-{}-{}", number, pl.col("slot").cast(pl.String).str.zfill(3)),
+        target_group=pl.lit(GROUPS).list.get(person % len(GROUPS)),
+        bonus=pl.when(person % 10 == 0).then(pl.lit("50plus")),
+        material=pl.lit(MATERIALS).list.get(pl.col("slot") % len(MATERIALS)),
         delivered_tonnes=delivered,
-        recycled_tonnes=(delivered * pl.Series(rng.uniform(0.05, 0.8, n))).round(1),
-        evidence_ref=pl.when(pl.Series(rng.random(n) < 0.98))
+        recycled_tonnes=(delivered * uniform(rng, 0.05, 0.8, n)).round(1),
+        evidence_ref=pl.when(pl.Series(rng.random(n) < 0.998))
         .then(pl.format("WB-{}", pl.Series(rng.integers(10000, 99999, n)))),
-        machine_id=pl.format("M-{}", pl.col("j") + 1),
-        power_kw=pl.lit([12, 25, 45, 90, 160]).list.get((number + pl.col("j")) % 5),
+        machine_id=pl.format("M-{}", pl.col("slot") + 1),
+        power_kw=pl.lit([12, 25, 45, 90, 160]).list.get((number + pl.col("slot")) % 5),
         energy_source=pick(rng, SOURCES, n, [0.35, 0.4, 0.1, 0.05, 0.1]),
         hours=pl.when(pl.col("kind") == SR)
-        .then((pl.col("days") / 7 * pl.Series(rng.uniform(4, 36, n))).round(1))
-        .otherwise((pl.col("days") * pl.Series(rng.uniform(1, 8, n))).round(0)),
-    ).with_columns(  # the defects: negative hours, recycled above delivered, an unknown source
+        .then((pl.col("days") / 7 * uniform(rng, 4, 36, n)).round(1))
+        .otherwise((pl.col("days") * uniform(rng, 1, 8, n)).round(0)),
+    ).with_columns(  # the defects: negative hours, recycled above delivered, an unknown energy source
         hours=pl.when(defect & (pl.col("kind") == SR)).then(-pl.col("hours")).otherwise("hours"),
         recycled_tonnes=pl.when(defect).then(pl.col("delivered_tonnes") + 5).otherwise("recycled_tonnes"),
         energy_source=pl.when(defect).then(pl.lit("GTL")).otherwise("energy_source"),
     )
-    # The correction: the same period sent again two weeks later, with other figures.
-    again = lines.filter(pl.col("corrected") & (pl.col("submitted_at") + pl.duration(days=14) < AS_OF))
-    again = again.with_columns(
-        file=pl.col("file").str.replace(r"\.(csv|xlsx)$", "_correctie.$1"),
+    again = lines.filter("corrected").with_columns(
+        path=pl.col("path").str.replace(r"\.(csv|xlsx)$", "_correctie.$1"),
         submitted_at=pl.col("submitted_at") + pl.duration(days=14),
         hours=(pl.col("hours") * 1.1).round(1),
         delivered_tonnes=(pl.col("delivered_tonnes") * 1.1).round(1),
     )
-    return pl.concat([lines, again]).rename({"kvk": "supplier_kvk", "label": "period"})
+    kvk = pl.col("kvk_nummer").cast(pl.String).str.zfill(8)
+    return pl.concat([lines, again]).with_columns(supplier_kvk=kvk)
 
 
-EXTRA_COLUMNS = {kind: ["contract_id", "supplier_kvk", "period", *cols, "submitted_at"]
-                 for kind, cols in {SR: ["person_ref", "target_group", "hours", "bonus"],
-                                    RM: COLUMNS[RM], ZE: COLUMNS[ZE]}.items()}
+GENERATED_COLUMNS = {kind: ["contract_id", "supplier_kvk", "period", *cols, "submitted_at"]
+                     for kind, cols in {SR: ["person_ref", "target_group", "hours", "bonus"],
+                                        RM: COLUMNS[RM], ZE: COLUMNS[ZE]}.items()}
 
 
-def write_extra_file(path: Path, df: pl.DataFrame, style: str) -> None:
+def write_generated_file(path: Path, df: pl.DataFrame, style: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if style == "clean":
         df.write_csv(path)
@@ -1024,27 +1140,76 @@ def write_extra_file(path: Path, df: pl.DataFrame, style: str) -> None:
         text = df.with_columns(opmerking=pl.lit("gecontroleerd, één afwijking")).rename(
             lambda c: DUTCH.get(c, c)).write_csv(separator=";", decimal_comma=True, date_format="%d-%m-%Y")
         path.write_bytes(text.encode("cp1252"))
-    else:
+    else:  # xlsx with a title block above the header
         wb = new_workbook(str(path))
-        df.write_excel(wb, "Rapportage", autofilter=False, table_style=None, dtype_formats={pl.Date: "dd-mm-yyyy"})
+        ws = wb.add_worksheet("Rapportage")
+        ws.write_string(0, 0, f"Rapportage {path.stem}")
+        ws.write_string(1, 0, f"Contract {df['contract_id'][0]}")
+        df.write_excel(wb, ws, position=(3, 0), autofilter=False, table_style=None,
+                       dtype_formats={pl.Date: "dd-mm-yyyy"})
         wb.close()
 
 
-def write_extra_world(out: Path, n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Writes the reports of n generated contracts; returns their register rows."""
-    rng = np.random.default_rng(seed)
-    contracts, commitments = extra_registers(n, rng)
-    lines = extra_lines(contracts, commitments, rng)
+def write_lines(out: Path, lines: pl.DataFrame) -> list[Path]:
+    """Every file of `lines`, in its style; returns the paths written."""
     written = []
-    for (path, kind, style), df in lines.partition_by("file", "kind", "style", as_dict=True,
+    for (path, kind, style), df in lines.partition_by("path", "kind", "style", as_dict=True,
                                                        maintain_order=True).items():
-        write_extra_file(out / path, df.select(EXTRA_COLUMNS[kind]), style)
+        write_generated_file(out / path, df.select(GENERATED_COLUMNS[kind]), style)
         written.append(out / path)
-    # A few suppliers upload the same file twice under another name.
-    for i in np.flatnonzero(rng.random(len(written)) < 0.005):
-        src = written[i]
+    return written
+
+
+def generated_world(size: WorldSize, seed: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """contracts, commitments, files, periods: the whole plan, before any line is made."""
+    rng = np.random.default_rng([seed, 0])
+    contracts = generated_contracts(size.contracts, rng)
+    slots = commitment_slots(contracts, rng)
+    files, periods = file_plan(contracts, slots, size, rng)
+    files = files.join(contracts.select("ci", "kvk_nummer"), on="ci", maintain_order="left")
+    return contracts, generated_commitments(slots, contracts, files), files, periods
+
+
+def write_reports(out: Path, files: pl.DataFrame, periods: pl.DataFrame, rng: np.random.Generator) -> dict:
+    """Writes the files of the plan `files`; returns how many files and lines were written."""
+    is_unreadable = pl.col("style") == "unreadable"
+    readable, unreadable = files.filter(~is_unreadable), files.filter(is_unreadable)
+    lines = file_lines(readable, periods, rng)
+    written = write_lines(out, lines)
+    for path in unreadable["path"]:
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_bytes(PORTAL_PAGE)
+    twice = readable.filter("twice")["path"]
+    for path in twice:  # the same bytes uploaded again under another name
+        src = out / path
         shutil.copyfile(src, src.with_name(f"{src.stem}_kopie{src.suffix}"))
-    return contracts, commitments
+    return {"files": len(written) + unreadable.height + len(twice), "lines": lines.height}
+
+
+def write_generated_world(out: Path, size: WorldSize, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Writes the history of the generated world (all but the night's files), a chunk of
+    contracts at a time; returns the register rows. The sizes go to world.json."""
+    contracts, commitments, files, periods = generated_world(size, seed)
+    history = files.filter(~pl.col("night"))
+    written = {"files": 0, "lines": 0}
+    chunk_size = max(1, round(CHUNK_LINES / (size.files_per_contract * size.lines_per_file)))
+    for chunk in range(0, size.contracts, chunk_size):
+        in_chunk = pl.col("ci").is_between(chunk, chunk + chunk_size - 1)
+        counts = write_reports(out, history.filter(in_chunk), periods.filter(in_chunk),
+                               np.random.default_rng([seed, 1, chunk]))
+        written = {k: written[k] + counts[k] for k in written}
+    world = {"seed": seed, **asdict(size), "commitments": commitments.height, "history": written,
+             "night": {"files": files["night"].sum(), "lines": files.filter("night")["n_lines"].sum()}}
+    (out / WORLD_FILE).write_text(json.dumps(world, indent=2) + "\n", encoding="utf-8")
+    return contracts.drop("ci"), commitments
+
+
+def write_night(out: Path) -> dict:
+    """Adds the night's files to the generated world in `out` (same seed and sizes)."""
+    world = json.loads((out / WORLD_FILE).read_text(encoding="utf-8"))
+    size = WorldSize(world["contracts"], world["files_per_contract"], world["lines_per_file"], world["night_files"])
+    _, _, files, periods = generated_world(size, world["seed"])
+    return write_reports(out, files.filter("night"), periods, np.random.default_rng([world["seed"], 2]))
 
 
 # --------------------------------------------------------------------------------------
@@ -1052,7 +1217,7 @@ def write_extra_world(out: Path, n: int, seed: int) -> tuple[pl.DataFrame, pl.Da
 # --------------------------------------------------------------------------------------
 
 GENERATED = ["contracts.csv", "contracts.xlsx", "commitments.csv", "commitments.xlsx", "block_tables.csv",
-             "expected_outcomes.json"]
+             "expected_outcomes.json", WORLD_FILE]
 
 
 def clear(out: Path) -> None:
@@ -1067,12 +1232,12 @@ def clear(out: Path) -> None:
         (out / name).unlink(missing_ok=True)
 
 
-def build(out: Path, seed: int, extra_contracts: int = 0) -> dict:
+def build(out: Path, seed: int, size: WorldSize | None = None) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     clear(out)
     contracts, commitments = core_contracts_frame(), core_commitments_frame()
-    if extra_contracts:
-        more_contracts, more_commitments = write_extra_world(out, extra_contracts, seed)
+    if size is not None and size.contracts:
+        more_contracts, more_commitments = write_generated_world(out, size, seed)
         contracts = pl.concat([contracts, more_contracts])
         commitments = pl.concat([commitments, more_commitments])
     write_registers(out, contracts, commitments)
@@ -1086,11 +1251,32 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("sample_data"))
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--extra-contracts", type=int, default=0, metavar="N")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--contracts", type=int, default=0, metavar="N", help="generated contracts (GEN-…)")
+    size.add_argument("--scale", type=float, metavar="S",
+                      help=f"generated contracts = {NATIONAL_CONTRACTS:,} × S (1.0: the national world)")
+    parser.add_argument("--files-per-contract", type=float, default=WorldSize.files_per_contract, metavar="F")
+    parser.add_argument("--lines-per-file", type=int, default=WorldSize.lines_per_file, metavar="L")
+    parser.add_argument("--night-files", type=int, default=WorldSize.night_files, metavar="N",
+                        help="files held back from the history for --night")
+    parser.add_argument("--night", action="store_true",
+                        help="add the night's held-back files to the generated world in --out (sizes from its world.json)")
     args = parser.parse_args(argv)
-    outcome = build(args.out, args.seed, args.extra_contracts)
-    print(f"wrote {len(outcome['files'])} core report files"
-          + (f" and {args.extra_contracts} extra contracts" if args.extra_contracts else "") + f" to {args.out}")
+    if args.night and not (args.out / WORLD_FILE).is_file():
+        parser.error(f"{args.out} holds no generated world ({WORLD_FILE}); make one with --scale or --contracts first")
+    if args.night:
+        night = write_night(args.out)
+        print(f"wrote the night's {night['files']} files ({night['lines']} lines) to {args.out}")
+        return
+    contracts = round(NATIONAL_CONTRACTS * args.scale) if args.scale is not None else args.contracts
+    size = WorldSize(contracts, args.files_per_contract, args.lines_per_file, args.night_files)
+    outcome = build(args.out, args.seed, size)
+    print(f"wrote {len(outcome['files'])} core report files to {args.out}")
+    if contracts:
+        world = json.loads((args.out / WORLD_FILE).read_text(encoding="utf-8"))
+        print(f"and {contracts} generated contracts with {world['commitments']} commitments: "
+              f"{world['history']['files']} files, {world['history']['lines']} lines "
+              f"({world['night']['files']} files held back for --night)")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The contract managers' portal (issue #4): `create_app`, run by `python -m naleving.portal`."""
+"""The contract managers' portal: `create_app`, run by `python -m naleving.portal`."""
 from naleving.portal.app import create_app
 
 __all__ = ["create_app"]

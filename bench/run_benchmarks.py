@@ -1,0 +1,231 @@
+"""National-scale benchmark of Naleving: prints figures; see BENCHMARKS.md.
+
+    .venv/bin/python bench/run_benchmarks.py [--scale S] [--work DIR] [--pandas-files N]
+
+On one machine, in one run, at `--scale S` of the national world (1.0: 50,000 contracts,
+about 150,000 commitments, 100,000 report files, 20 million lines):
+
+1. full rebuild: `naleving run` on a fresh warehouse over the whole history;
+2. a night: the world's 1,000 held-back files (about 200,000 lines) on top of that
+   history, end to end through the Dagster job; the same with 2× and 4× the history (the
+   same contracts with 2× and 4× the report files and lines);
+3. the lower bound: DuckDB reading the same CSV files once (bench/duckdb_read.py);
+4. the straightforward alternative: pandas + Python loops over the rows
+   (bench/pandas_baseline.py), on an even sample of files, extrapolated by bytes.
+
+Every measure is a subprocess: wall time, and peak RSS of its process tree (bench/measure.py);
+each `naleving run` goes through bench/stage_timings.py, which also records the seconds and
+peak memory of each stage of the job.
+The worlds and warehouses stay under WORK/scale-S/ (outside the repository) for inspection;
+a rerun replaces them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import metadata
+from pathlib import Path
+
+from measure import Measured, measure
+
+from naleving import sample_world
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+AS_OF = date(2026, 11, 29)   # the sample world's evaluation date (naleving.sample_world.AS_OF)
+NIGHT = date(2026, 11, 30)   # the night after it, when the held-back files arrive
+HISTORIES = (1, 2, 4)        # history factors: files per contract 2, 4, 8
+TARGET_NIGHT_S = 60
+TARGET_REBUILD_RATIO = 3
+TARGET_PEAK_GIB = 4
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    measured: Measured
+    target: str = ""
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def child_env() -> dict[str, str]:
+    """The environment of every subprocess: no outside Dagster home or Naleving settings."""
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME" and not k.startswith("NALEVING_")}
+    return env | {"PYTHONUNBUFFERED": "1"}
+
+
+def log_file(logs: Path, label: str) -> Path:
+    return logs / (label.replace(" ", "_").replace("×", "x") + ".log")
+
+
+def run_step(label: str, cmd: list[str], logs: Path) -> Measured:
+    measured = measure(cmd, log_file(logs, label), cwd=REPO, env=child_env())
+    log(f"{label}: {measured.wall_s:.1f} s, peak {measured.peak_mib:,.0f} MiB; load average {os.getloadavg()[0]:.2f}")
+    if measured.returncode != 0:
+        tail = log_file(logs, label).read_text(errors="replace").splitlines()[-20:]
+        sys.exit(f"{label} failed (exit {measured.returncode}); last lines of {log_file(logs, label)}:\n" + "\n".join(tail))
+    return measured
+
+
+def last_json(logs: Path, label: str) -> dict:
+    """The JSON object a measuring script prints last."""
+    return json.loads(log_file(logs, label).read_text().splitlines()[-1])
+
+
+def naleving_run(data: Path, as_of: date, warehouse: Path, stages: Path) -> list[str]:
+    """`naleving run`, with the seconds and memory of each stage written to `stages`."""
+    return [PYTHON, str(REPO / "bench" / "stage_timings.py"), str(stages), "run", "--data", str(data),
+            "--as-of", as_of.isoformat(), "--warehouse", str(warehouse)]
+
+
+def machine() -> dict:
+    memory_kib = int(next(line for line in Path("/proc/meminfo").read_text().splitlines()
+                          if line.startswith("MemTotal")).split()[1])
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory_kib / 2**20, 1),
+            "load_average_at_start": round(os.getloadavg()[0], 2), "python": platform.python_version(),
+            **{name: metadata.version(name) for name in ("polars", "duckdb", "pandas", "dagster")}}
+
+
+def history(root: Path, scale: float, factor: int, logs: Path, pandas_files: int) -> dict:
+    """Generate one world, rebuild it, (1× only: lower bound and pandas), then its night."""
+    world, state = root / f"world-{factor}x", root / f"state-{factor}x"
+    steps = {"generate": run_step(f"generate {factor}× world", [
+        PYTHON, "-m", "naleving.sample_world", "--out", str(world), "--seed", "2026", "--scale", str(scale),
+        "--files-per-contract", str(2 * factor)], logs)}
+    sizes = json.loads((world / "world.json").read_text())
+    warehouse = state / "naleving.duckdb"
+    steps["rebuild"] = run_step(f"full rebuild {factor}× history",
+                                naleving_run(world, AS_OF, warehouse, logs / f"stages-rebuild-{factor}x.json"), logs)
+    out = {"factor": factor, "world": sizes}
+    if factor == 1:  # the same files as the rebuild, before the night's files arrive
+        steps["duckdb"] = run_step("DuckDB read", [PYTHON, str(REPO / "bench" / "duckdb_read.py"), str(world)], logs)
+        out["duckdb"] = last_json(logs, "DuckDB read")
+        steps["pandas"] = run_step("pandas baseline", [
+            PYTHON, str(REPO / "bench" / "pandas_baseline.py"), str(world), "--as-of", AS_OF.isoformat(),
+            "--files", str(pandas_files)], logs)
+        out["pandas"] = last_json(logs, "pandas baseline")
+    steps["night files"] = run_step(f"night files {factor}×", [
+        PYTHON, "-m", "naleving.sample_world", "--out", str(world), "--night"], logs)
+    steps["night"] = run_step(f"night on {factor}× history",
+                              naleving_run(world, NIGHT, warehouse, logs / f"stages-night-{factor}x.json"), logs)
+    stages = {run: json.loads((logs / f"stages-{run}-{factor}x.json").read_text())["stages"]
+              for run in ("rebuild", "night")}
+    return out | {"steps": {k: vars(m) for k, m in steps.items()}, "stages": stages}
+
+
+# --- the printed report ---------------------------------------------------------------
+
+
+def n(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def stage_table(runs: list[dict]) -> list[str]:
+    """Seconds and peak MiB of each stage, for every rebuild and night."""
+    columns = [(f"{run} {r['factor']}×", r["stages"][run]) for run in ("rebuild", "night") for r in runs]
+    lines = [f"{'per stage: seconds (peak MiB)':<30}" + "".join(f"{name:>16}" for name, _ in columns)]
+    for i, stage in enumerate(columns[0][1]):
+        cells = [(s[i]["seconds"], s[i]["peak_mib"]) for _, s in columns]
+        lines.append(f"{stage['stage']:<30}" + "".join(
+            f"{seconds:>7.1f}" + (f" ({peak:>6,})" if peak is not None else " " * 9) for seconds, peak in cells))
+    return lines
+
+
+def report(scale: float, info: dict, runs: list[dict], command: str) -> str:
+    one = runs[0]
+    steps = {r["factor"]: {k: Measured(**m) for k, m in r["steps"].items()} for r in runs}
+    duck, pandas = one["duckdb"], one["pandas"]
+    rebuild = steps[1]["rebuild"].wall_s
+    lines = [
+        f"Naleving benchmark — scale {scale:g} of the national world (1.0 = 50,000 contracts)",
+        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB RAM, load average "
+        f"{info['load_average_at_start']} at start, {info['load_average_at_end']} at end (shared machine); "
+        f"Python {info['python']}, polars {info['polars']}, "
+        f"DuckDB {info['duckdb']}, pandas {info['pandas']}, Dagster {info['dagster']}",
+        f"Command: {command}",
+        "",
+        "generated worlds (each also holds the core sample world: "
+        f"{len(sample_world.CONTRACTS)} contracts, {len(sample_world.COMMITMENTS)} commitments, {len(sample_world.core_reports())} files):",
+        f"{'world':<12}{'contracts':>11}{'commitments':>13}{'hist. files':>13}{'hist. lines':>14}"
+        f"{'night files':>13}{'night lines':>13}",
+    ]
+    for r in runs:
+        w = r["world"]
+        lines.append(f"{str(r['factor']) + '× history':<12}{n(w['contracts']):>11}{n(w['commitments']):>13}"
+                     f"{n(w['history']['files']):>13}{n(w['history']['lines']):>14}"
+                     f"{n(w['night']['files']):>13}{n(w['night']['lines']):>13}")
+    lines += ["", f"{'measure':<52}{'wall s':>9}{'peak MiB':>10}  target"]
+
+    def row(label: str, m: Measured, target: str = "") -> None:
+        lines.append(f"{label:<52}{m.wall_s:>9.1f}{m.peak_mib:>10,.0f}  {target}")
+
+    for factor in HISTORIES:
+        row(f"generate {factor}× world (history)", steps[factor]["generate"])
+    for factor in HISTORIES:
+        row(f"full rebuild, {factor}× history", steps[factor]["rebuild"],
+            f"≤ {TARGET_REBUILD_RATIO}× DuckDB read" if factor == 1 else "")
+    for factor in HISTORIES:
+        night = steps[factor]["night"]
+        row(f"night ({n(runs[HISTORIES.index(factor)]['world']['night']['files'])} files) on {factor}× history", night,
+            f"≤ {TARGET_NIGHT_S} s: {'met' if night.wall_s <= TARGET_NIGHT_S else 'MISSED'}")
+    row(f"DuckDB reads the CSV files once (process; read {duck['read_s']:.1f} s)", steps[1]["duckdb"])
+    row(f"pandas row by row, {pandas['files_read']:,} of {pandas['files_total']:,} files (sample)", steps[1]["pandas"])
+    lines += ["", *stage_table(runs)]
+    peak = max(m.peak_rss_bytes for s in steps.values() for k, m in s.items() if k in ("rebuild", "night")) / 2**30
+    ratio = rebuild / duck["read_s"]
+    nights = [steps[f]["night"].wall_s for f in HISTORIES]
+    lines += [
+        "",
+        f"lower bound (DuckDB read of {n(duck['rows'])} CSV lines in {n(duck['csv_files'])} files, "
+        f"{duck['xlsx_files_left_out']} XLSX left out): {duck['read_s']:.1f} s",
+        f"rebuild / lower bound: {ratio:.1f}  (target ≤ {TARGET_REBUILD_RATIO}: {'met' if ratio <= TARGET_REBUILD_RATIO else 'MISSED'})",
+        f"pandas estimate for all files: {pandas['estimated_total_s']:,.0f} s (register {pandas['register_s']} s + "
+        f"per-line work × {pandas['extrapolation_factor']} + commitments {pandas['commitment_evaluation_s']} s); "
+        f"pandas / rebuild: {pandas['estimated_total_s'] / rebuild:.2f}",
+        f"night growth with history: 2× / 1× = {nights[1] / nights[0]:.2f}, 4× / 1× = {nights[2] / nights[0]:.2f}"
+        "  (target: the night grows with the new data, not with the history)",
+        f"peak memory of all pipeline runs: {peak:.2f} GiB  (target ≤ {TARGET_PEAK_GIB} GiB: "
+        f"{'met' if peak <= TARGET_PEAK_GIB else 'MISSED'})",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="share of the national world (default 1.0)")
+    parser.add_argument("--work", type=Path, default=Path("/work/bench-data"), help="where worlds and warehouses go")
+    parser.add_argument("--pandas-files", type=int, default=2000, metavar="N",
+                        help="report files the pandas baseline reads (an even sample; default 2000)")
+    args = parser.parse_args()
+    root = args.work.resolve() / f"scale-{args.scale:g}"
+    if REPO in root.parents or root == REPO:
+        sys.exit(f"{root} lies inside the repository; choose another --work")
+    shutil.rmtree(root, ignore_errors=True)
+    logs = root / "logs"
+    info = machine()
+    started = time.perf_counter()
+    log(f"benchmark at scale {args.scale:g} in {root}")
+    runs = [history(root, args.scale, factor, logs, args.pandas_files) for factor in HISTORIES]
+    command = f"{Path(PYTHON).relative_to(REPO) if REPO in Path(PYTHON).parents else PYTHON} bench/run_benchmarks.py --scale {args.scale:g}"
+    info["load_average_at_end"] = round(os.getloadavg()[0], 2)
+    total = time.perf_counter() - started
+    (root / "results.json").write_text(json.dumps({"scale": args.scale, "machine": info, "runs": runs,
+                                                   "total_s": total}, indent=2, default=str) + "\n")
+    text = report(args.scale, info, runs, command)
+    print(text + f"\n(whole benchmark: {total / 60:.1f} min; logs and results.json in {root})")
+
+
+if __name__ == "__main__":
+    main()
