@@ -27,8 +27,8 @@ import os
 import platform
 import shutil
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
@@ -39,19 +39,12 @@ from naleving import sample_world
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-AS_OF = date(2026, 11, 29)   # the sample world's evaluation date (naleving.sample_world.AS_OF)
-NIGHT = date(2026, 11, 30)   # the night after it, when the held-back files arrive
+AS_OF = sample_world.AS_OF   # the generated world's evaluation date
+NIGHT = sample_world.NIGHT   # the night after it, when the held-back files arrive
 HISTORIES = (1, 2, 4)        # history factors: files per contract 2, 4, 8
 TARGET_NIGHT_S = 60
 TARGET_REBUILD_RATIO = 3
 TARGET_PEAK_GIB = 4
-
-
-@dataclass(frozen=True)
-class Step:
-    label: str
-    measured: Measured
-    target: str = ""
 
 
 def log(message: str) -> None:
@@ -205,7 +198,8 @@ def report(scale: float, info: dict, runs: list[dict], command: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="share of the national world (default 1.0)")
-    parser.add_argument("--work", type=Path, default=Path("/work/bench-data"), help="where worlds and warehouses go")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "naleving-bench",
+                        help="where worlds and warehouses go (outside the repository)")
     parser.add_argument("--pandas-files", type=int, default=2000, metavar="N",
                         help="report files the pandas baseline reads (an even sample; default 2000)")
     args = parser.parse_args()
