@@ -46,7 +46,8 @@ DATE_FORMATS = ((re.compile(r"^\d{4}-\d{2}-\d{2}"), "%Y-%m-%d"), (re.compile(r"^
 
 
 def header_name(cell) -> str:
-    return HEADER_ALIASES.get(re.sub(r"[\s-]+", "_", str(cell).strip().lower()), re.sub(r"[\s-]+", "_", str(cell).strip().lower()))
+    key = re.sub(r"[\s-]+", "_", str(cell).strip().lower())
+    return HEADER_ALIASES.get(key, key)
 
 
 def read_file(path: Path) -> tuple[list[str], list[tuple[int, list]], bool]:
