@@ -5,7 +5,6 @@ folder (snapshots/ and archive/) or on a snapshots folder alone.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +80,7 @@ def _check_chain(chain: list[snapshots.Snapshot], verdict: Verdict) -> None:
 def _check_archive(archive: Archive, chain: list[snapshots.Snapshot], verdict: Verdict) -> None:
     for sha in sorted(archive.shas()):
         verdict.archived += 1
-        if hashlib.sha256(archive.path(sha).read_bytes()).hexdigest() != sha:
+        if snapshots.sha256_file(archive.path(sha)) != sha:
             verdict.problems.append(f"archive/{sha}: gewijzigd (inhoud past niet bij de naam)")
     stray = sorted(p.name for p in archive.root.iterdir() if not SHA256.match(p.name)) if archive.root.is_dir() else []
     verdict.problems += [f"archive/{name}: toegevoegd (geen sha256-naam)" for name in stray]
