@@ -1,13 +1,15 @@
 """Receiving supplier files: the submissions ledger and the raw records.
 
 A file is known by its name and its bytes. Seen before under the same name: skipped,
-so a night never reads a file twice. Same bytes under another name: recorded as a
+so a night never reads a file twice; a file whose name, size and modification time are
+already on record is not even opened, so a night costs the new files, not the history. Same bytes under another name: recorded as a
 duplicate, not read. Anything else is read into raw records, or refused with a reason.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +34,7 @@ TYPE_COLUMNS = {
 }
 ANCHORS = frozenset(COMMON_COLUMNS)
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+SETTLED_NS = 2_000_000_000
 log = logging.getLogger(__name__)
 
 
@@ -128,18 +131,28 @@ def receive(data: bytes, file_name: str, sha: str, received_at: datetime) -> Sub
     return Submission(**base, status="received", report_type=report_type, records=records)
 
 
-def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[str], received_at: datetime,
-                    archive: Archive) -> list[Submission]:
-    """Submissions for the files not yet received under their name and content; originals archived."""
-    found = []
+def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[str], on_record: set[tuple[str, int, int]],
+                    received_at: datetime, archive: Archive) -> tuple[list[Submission], list[tuple[str, int, int, str]]]:
+    """Submissions for the files not yet received under their name and content; originals archived.
+
+    Also returns (file_name, size, mtime_ns, sha256) of the files opened, for the record; only
+    files untouched for a while: file system clocks are coarse (milliseconds), so a file
+    rewritten just now could keep its size and time though its bytes changed."""
+    settled_before = time.time_ns() - SETTLED_NS
+    found, opened = [], []
     paths = report_files(data_dir)
     step = max(100, len(paths) // 20)  # about twenty progress lines on a long night
     for number, path in enumerate(paths, start=1):
         if number % step == 0 or number == len(paths):
             log.info("Bestanden bekeken: %d van %d", number, len(paths))
         name = path.relative_to(data_dir).as_posix()  # as auditors see it: reports/…
+        stat = path.stat()
+        if (name, stat.st_size, stat.st_mtime_ns) in on_record:
+            continue
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
+        if stat.st_mtime_ns < settled_before:
+            opened.append((name, stat.st_size, stat.st_mtime_ns, sha))
         if (name, sha) in seen:
             continue
         if sha in known_sha:
@@ -148,4 +161,4 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
         known_sha.add(sha)
         archive.keep(data, sha)
         found.append(receive(data, name, sha, received_at))
-    return found
+    return found, opened

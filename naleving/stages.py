@@ -18,6 +18,7 @@ from naleving.register import load_register, register_files
 from naleving.warehouse import run_sql, transaction
 
 REPORT_TYPES = tuple(validate.LINE_COLUMNS)
+FILES_ON_RECORD = {"file_name": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "file_sha256": pl.String}
 log = logging.getLogger(__name__)
 
 
@@ -50,9 +51,9 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     """Record every new file in the submissions ledger and keep its raw records."""
     seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions").fetchall())
     known_sha = {sha for _, sha in seen}
-    found = ingest.new_submissions(data_dir, seen, known_sha, config.now(), archive)
-    if not found:
-        return found
+    on_record = set(con.execute("SELECT file_name, size, mtime_ns FROM files_on_record").fetchall())
+    found, opened = ingest.new_submissions(data_dir, seen, known_sha, on_record, config.now(), archive)
+    stats = pl.DataFrame(opened, schema=FILES_ON_RECORD, orient="row")
     ledger = pl.DataFrame([s.ledger_row(run_id) for s in found], schema=ingest.LEDGER_SCHEMA)
     read = [s.records.with_columns(pl.lit(s.submission_id).alias("submission_id")) for s in found if s.records is not None]
     refused = [
@@ -60,7 +61,8 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
         .with_columns(pl.lit(s.submission_id).alias("submission_id"))
         for s in found if s.status == "refused" and s.records is not None
     ]
-    with transaction(con):
+    with transaction(con):  # on record only together with what was read from them
+        con.execute("INSERT OR REPLACE INTO files_on_record SELECT * FROM stats")
         con.execute("INSERT INTO submissions BY NAME SELECT * FROM ledger")
         if read:
             records = pl.concat(read)

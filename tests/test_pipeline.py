@@ -1,6 +1,8 @@
 """The nightly job as Dagster runs it: definitions, CLI, idempotency, incremental intake."""
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -168,3 +170,44 @@ def test_a_night_with_only_refused_and_duplicate_files(world):
     run = world.run("2026-11-30")
     assert run.submissions().select("file_name", "status").rows() == [
         ("reports/kapot.xlsx", "refused"), ("reports/kopie.csv", "duplicate"), ("reports/r.csv", "accepted")]
+
+
+def _age(path, seconds_ago: int = 3600) -> None:
+    then = time.time() - seconds_ago
+    os.utime(path, (then, then))
+
+
+def test_a_file_on_record_by_name_size_and_time_is_not_opened_again(world):
+    world.contract().commitment()
+    path = world.report("r.csv", [sr_line(hours="100")])
+    _age(path)
+    world.run("2026-11-29")
+    mtime = path.stat().st_mtime_ns
+    world.report("r.csv", [sr_line(hours="250")])  # same size; the old time put back
+    os.utime(path, ns=(mtime, mtime))
+    second = world.run("2026-11-30")
+    assert second.submissions().height == 1
+    assert second.status()["achieved"] == 100
+
+
+def test_a_file_on_record_is_opened_again_when_its_time_changes(world):
+    world.contract().commitment()
+    path = world.report("r.csv", [sr_line(hours="100", submitted_at="2025-04-10")])
+    _age(path, 7200)
+    world.run("2026-11-29")
+    world.report("r.csv", [sr_line(hours="250", submitted_at="2025-04-20")])
+    _age(path)
+    second = world.run("2026-11-30")
+    assert second.submissions().height == 2
+    assert second.status()["achieved"] == 250
+
+
+def test_a_file_touched_without_change_is_not_a_new_submission(world):
+    world.contract().commitment()
+    path = world.report("r.csv", [sr_line()])
+    _age(path, 7200)
+    world.run("2026-11-29")
+    _age(path)
+    second = world.run("2026-11-30")
+    assert second.submissions().height == 1
+    assert second.sql("SELECT count(*) AS n FROM files_on_record")["n"][0] == 1

@@ -43,6 +43,11 @@ CREATE TABLE IF NOT EXISTS submissions (
     rows_quarantined BIGINT NOT NULL,
     run_id           VARCHAR NOT NULL
 );
+-- The files opened so far: one whose name, size and modification time are here is not
+-- opened again (its content is already in submissions).
+CREATE TABLE IF NOT EXISTS files_on_record (
+    file_name VARCHAR PRIMARY KEY, size BIGINT NOT NULL, mtime_ns BIGINT NOT NULL, file_sha256 VARCHAR NOT NULL
+);
 -- Every record of every file read, as read (BSN values masked); validation works from here.
 CREATE TABLE IF NOT EXISTS raw_records (
     submission_id VARCHAR NOT NULL,
