@@ -93,6 +93,10 @@ def validate_received(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             accepted, quarantined = result.accepted, result.quarantine
             con.execute(f"INSERT INTO {report_type}_lines BY NAME SELECT * FROM accepted")
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
+        if results:
+            con.register("new_groups", pl.concat([validate.report_groups(t, r.accepted) for t, r in results]))
+            run_sql(con, "report_groups")
+            con.unregister("new_groups")
         tally = validate.counts([r for _, r in results]) if results else None
         if tally is not None:
             con.execute(

@@ -150,6 +150,16 @@ def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFr
     return Validated(accepted.sort("submission_id", "source_row"), quarantine.sort("submission_id", "source_row"))
 
 
+def report_groups(report_type: str, accepted: pl.DataFrame) -> pl.DataFrame:
+    """One row per file, contract and period of the accepted lines: what supersession ranks."""
+    return (
+        accepted.group_by("submission_id", "contract_id", "period_start", "period_end")
+        .agg(pl.col("submitted_at").max())
+        .select("submission_id", "contract_id", pl.lit(report_type).alias("report_type"),
+                "period_start", "period_end", "submitted_at")
+    )
+
+
 def counts(validated: list[Validated]) -> pl.DataFrame:
     """Accepted and quarantined lines per submission."""
     accepted = pl.concat([v.accepted.select("submission_id") for v in validated]).group_by("submission_id").len("rows_accepted")

@@ -82,6 +82,15 @@ CREATE TABLE IF NOT EXISTS zero_emission_equipment_lines (
     raw VARCHAR
 );
 
+-- A report group: the accepted lines of one file for one contract, report type and period.
+-- The latest submission of a group key replaces the others (SPEC 1.4); kept up to date
+-- as groups arrive, so no run has to rank the whole history again.
+CREATE TABLE IF NOT EXISTS report_groups (
+    submission_id VARCHAR NOT NULL, contract_id VARCHAR NOT NULL, report_type VARCHAR NOT NULL,
+    period_start DATE NOT NULL, period_end DATE NOT NULL, submitted_at TIMESTAMP,
+    file_name VARCHAR NOT NULL, received_at TIMESTAMP NOT NULL, superseded BOOLEAN NOT NULL
+);
+
 -- Evaluation results: one row per run and commitment.
 CREATE TABLE IF NOT EXISTS commitment_status (
     run_id VARCHAR, as_of DATE, commitment_id VARCHAR, contract_id VARCHAR, kind VARCHAR,

@@ -3,29 +3,6 @@
 -- 1.234,5: numbers in findings' texts in Dutch notation.
 CREATE OR REPLACE MACRO nl_number(x) AS translate(format('{:,.1f}', x::DOUBLE), ',.', '.,');
 
--- A report group: the lines of one file for one contract, report type and period.
--- The latest submission of a group key replaces the others (SPEC 1.4).
-CREATE OR REPLACE VIEW report_groups AS
-WITH groups AS (
-    SELECT submission_id, contract_id, 'social_return' AS report_type, period_start, period_end, max(submitted_at) AS submitted_at
-    FROM social_return_lines GROUP BY ALL
-    UNION ALL
-    SELECT submission_id, contract_id, 'recycled_material', period_start, period_end, max(submitted_at)
-    FROM recycled_material_lines GROUP BY ALL
-    UNION ALL
-    SELECT submission_id, contract_id, 'zero_emission_equipment', period_start, period_end, max(submitted_at)
-    FROM zero_emission_equipment_lines GROUP BY ALL
-), ranked AS (
-    SELECT g.*, s.file_name, s.received_at,
-           first_value(g.submission_id) OVER latest AS current_submission_id
-    FROM groups g JOIN submissions s USING (submission_id)
-    WINDOW latest AS (
-        PARTITION BY g.contract_id, g.report_type, g.period_start, g.period_end
-        ORDER BY coalesce(g.submitted_at, s.received_at) DESC, s.file_name DESC
-    )
-)
-SELECT *, submission_id <> current_submission_id AS superseded FROM ranked;
-
 -- Accepted lines with their supersession mark: replaced lines stay visible.
 CREATE OR REPLACE MACRO marked_lines(line_type) AS TABLE
 SELECT l.*, g.superseded
