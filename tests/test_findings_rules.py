@@ -201,6 +201,17 @@ def test_data_quality_one_finding_per_submission_with_quarantined_lines(world):
     assert evidence(run, finding_id("data_quality", sid)) == {(sha, 3), (sha, 4)}
 
 
+def test_data_quality_finding_stays_open_with_its_evidence_in_later_runs(world):
+    world.contract().commitment()
+    world.report("mixed.csv", [sr_line(), sr_line(person_ref="P-2", hours="-1")])
+    first = world.run("2025-04-01")
+    second = world.run("2025-04-02")
+    sid = submission_id(second, world, "mixed.csv")
+    found = second.open_findings("data_quality")
+    assert found.select("finding_id", "first_seen_run").rows() == [(finding_id("data_quality", sid), first.run_id)]
+    assert evidence(second, finding_id("data_quality", sid)) == {(file_sha(world, "mixed.csv"), 3)}
+
+
 def test_data_quality_finding_per_refused_file(world):
     world.contract().commitment()
     world.report("refused.csv", text="contract_id,target_group\nC-1,ww\n")  # missing_columns

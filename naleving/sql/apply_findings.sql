@@ -1,8 +1,9 @@
 -- The findings lifecycle: a finding keeps its id while it holds; one no longer derived
--- is resolved by this run; one derived again is open again. Variables: run_id.
+-- is resolved by this run; one derived again is open again (a data_quality finding is
+-- derived once for its file). Variables: run_id.
 UPDATE findings
 SET status = 'resolved', resolved_run = getvariable('run_id')
-WHERE status = 'open' AND finding_id NOT IN (SELECT finding_id FROM derived_findings);
+WHERE status = 'open' AND kind <> 'data_quality' AND finding_id NOT IN (SELECT finding_id FROM derived_findings);
 
 INSERT INTO findings BY NAME
 SELECT d.*, 'open' AS status, getvariable('run_id') AS first_seen_run,

@@ -1,5 +1,7 @@
 -- The findings this run derives (SPEC 4), with the evidence rows each rests on.
 -- Reads commitment_status (this run), overdue_periods, counted_lines; variables: run_id, as_of.
+-- A data_quality finding is about one file as received: derived once, by the first run
+-- that completes after the file arrived, and never resolved later (the file stays as it was).
 
 -- Accepted, counted recycled lines that claim recycled tonnes without evidence.
 CREATE OR REPLACE TEMP TABLE unsupported_claims AS
@@ -8,6 +10,12 @@ SELECT left(sha256('unsupported_claim|' || l.submission_id || '|' || l.source_ro
 FROM recycled_material_lines_marked l JOIN submissions s USING (submission_id)
 WHERE NOT l.superseded AND l.evidence_ref IS NULL AND l.recycled_tonnes > 0
   AND l.period_end <= getvariable('as_of')::DATE;
+
+-- Files with refused or quarantined lines that have no data_quality finding yet.
+CREATE OR REPLACE TEMP TABLE new_problem_files AS
+SELECT * FROM submissions
+WHERE (status = 'refused' OR rows_quarantined > 0)
+  AND left(sha256('data_quality|' || submission_id), 16) NOT IN (SELECT finding_id FROM findings);
 
 CREATE OR REPLACE TEMP TABLE derived_findings AS
 WITH this_run AS (
@@ -51,14 +59,14 @@ SELECT left(sha256('data_quality|' || s.submission_id), 16), 'data_quality', 'lo
        CASE WHEN s.status = 'refused' THEN printf('Bestand %s geweigerd: %s.', s.file_name, s.refusal_reason)
             ELSE printf('%d van %d regels van %s in quarantaine.', s.rows_quarantined, s.rows_received, s.file_name)
        END
-FROM submissions s
+FROM new_problem_files s
 -- the contract most lines of the file name, so the finding reaches its contract manager
 LEFT JOIN (
     SELECT submission_id, mode(json_extract_string(raw, '$.contract_id')) AS contract_id
-    FROM raw_records WHERE json_extract_string(raw, '$.contract_id') IN (SELECT contract_id FROM contracts)
+    FROM raw_records SEMI JOIN new_problem_files USING (submission_id)
+    WHERE json_extract_string(raw, '$.contract_id') IN (SELECT contract_id FROM contracts)
     GROUP BY submission_id
-) f USING (submission_id)
-WHERE s.status = 'refused' OR s.rows_quarantined > 0;
+) f USING (submission_id);
 
 -- Evidence: the file (by sha256) and row of every line a finding rests on.
 CREATE OR REPLACE TEMP TABLE derived_evidence AS
@@ -86,9 +94,9 @@ SELECT finding_id, file_name, file_sha256, source_row, 'zonder bewijsstuk' FROM 
 UNION ALL
 SELECT left(sha256('data_quality|' || s.submission_id), 16), s.file_name, s.file_sha256, q.source_row,
        'quarantaine: ' || q.reasons
-FROM submissions s JOIN quarantine q USING (submission_id)
+FROM new_problem_files s JOIN quarantine q USING (submission_id)
 UNION ALL
 -- a file of which no row could be read is evidence as a whole
 SELECT left(sha256('data_quality|' || submission_id), 16), file_name, file_sha256, NULL,
        'geweigerd: ' || refusal_reason
-FROM submissions WHERE status = 'refused' AND rows_received = 0;
+FROM new_problem_files WHERE status = 'refused' AND rows_received = 0;
