@@ -82,7 +82,7 @@ def build_state(root: Path, findings: int) -> Path:
         con.execute(sql)
         snapshots.publish(con, state, f"run-{RUNS}")
     finding_ids = duckdb.sql(
-        f"SELECT finding_id FROM read_parquet('{snapshots.latest(state / 'snapshots').table('findings')}') USING SAMPLE 5000 ROWS"
+        f"SELECT finding_id FROM read_parquet('{snapshots.latest(state / 'snapshots').files('findings')[0]}') USING SAMPLE 5000 ROWS"
     ).fetchall()
     Dispositions(state)  # creates the table and its triggers
     with closing(sqlite3.connect(state / snapshots.DISPOSITIONS_DB)) as db, db:

@@ -104,10 +104,13 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
             raise HTTPException(404, "onbekende run")
         return found
 
-    def table_path(snapshot: snapshots.Snapshot, table: str) -> Path:
-        if f"{table}.parquet" not in snapshot.manifest()["files"]:  # only what the manifest lists
+    def attached(snapshot: snapshots.Snapshot, *tables: str) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB with the snapshot's tables as views; 404 for a table it does not list."""
+        if any(table not in snapshot.tables() for table in tables):  # only what the manifest lists
             raise HTTPException(404, "onbekende tabel")
-        return snapshot.table(table)
+        con = duckdb.connect()
+        snapshots.attach(con, snapshot)
+        return con
 
     @app.get("/runs", response_model=list[RunInfo], dependencies=[Depends(auditor)])
     def list_runs() -> list[RunInfo]:
@@ -118,7 +121,7 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
                 sequence=m["sequence"], run_id=m["run_id"], as_of=m["as_of"], published_at=m["published_at"],
                 code_version=m["code_version"], rule_version=m["rule_version"],
                 manifest_sha256=snapshots.sha256_file(s.manifest_path),
-                tables=sorted(name.removesuffix(".parquet") for name in m["files"]),
+                tables=sorted(m["tables"]),
             ))
         return runs
 
@@ -137,11 +140,10 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
         limit: int = Query(1000, ge=1, le=10000), offset: int = Query(0, ge=0, le=10**9),
     ):
         snapshot = snapshot_of(run)
-        path = table_path(snapshot, table)
-        con = duckdb.connect()
+        con = attached(snapshot, table)
         try:
-            columns = {c[0] for c in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
-            where, params = [], [str(path)]
+            columns = {c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()}
+            where, params = [], []
             for name, value in (("contract_id", contract_id), ("kind", kind), ("status", status)):
                 if value is not None:
                     if FILTERS[name] not in columns:
@@ -152,12 +154,11 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
                 if "buyer" in columns:
                     where.append("t.buyer = ?")
                 elif "contract_id" in columns:
-                    where.append("t.contract_id IN (SELECT contract_id FROM read_parquet(?) WHERE buyer = ?)")
-                    params.append(str(table_path(snapshot, "contracts")))
+                    where.append("t.contract_id IN (SELECT contract_id FROM contracts WHERE buyer = ?)")
                 else:
                     raise HTTPException(400, f"filter buyer is niet van toepassing op {table}")
                 params.append(buyer)
-            query = "SELECT t.* FROM read_parquet(?) t" + (" WHERE " + " AND ".join(where) if where else "")
+            query = f"SELECT t.* FROM {table} t" + (" WHERE " + " AND ".join(where) if where else "")
             total = con.execute(f"SELECT count(*) FROM ({query})", params).fetchone()[0]
             page = con.execute(f"{query} ORDER BY ALL LIMIT {limit} OFFSET {offset}", params).arrow().read_all()
         finally:
@@ -188,13 +189,12 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
         if not FINDING.match(finding_id):
             raise HTTPException(404, "onbekende bevinding")
         snapshot = snapshot_of(run)
-        con = duckdb.connect()
+        con = attached(snapshot, "findings", "finding_evidence")
         try:
-            found = con.execute("SELECT * FROM read_parquet(?) WHERE finding_id = ?",
-                                [str(table_path(snapshot, "findings")), finding_id]).arrow().read_all().to_pylist()
+            found = con.execute("SELECT * FROM findings WHERE finding_id = ?", [finding_id]).arrow().read_all().to_pylist()
             evidence = con.execute(
-                "SELECT file_name, file_sha256, source_row, role FROM read_parquet(?) WHERE finding_id = ? ORDER BY ALL",
-                [str(table_path(snapshot, "finding_evidence")), finding_id]).arrow().read_all().to_pylist()
+                "SELECT file_name, file_sha256, source_row, role FROM finding_evidence WHERE finding_id = ? ORDER BY ALL",
+                [finding_id]).arrow().read_all().to_pylist()
         finally:
             con.close()
         if not found:

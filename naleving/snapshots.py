@@ -3,6 +3,11 @@
 A snapshot is written in a staging folder and renamed into place, so a reader sees a whole
 snapshot or none; it is never rewritten. Each manifest names the sha256 of the previous
 one, so the snapshots form a hash chain that `naleving verify` walks.
+
+Tables that only grow with new files (the ledger, the quarantine, the accepted lines) are
+kept as parts: each snapshot writes one part with the files received since the previous
+one and hard-links the earlier parts, so a night writes what is new, not the history.
+Which lines a correction replaced is in report_groups; `attach` puts the mark back.
 """
 from __future__ import annotations
 
@@ -19,15 +24,19 @@ import duckdb
 import polars as pl
 
 from naleving import config
+from naleving.warehouse import sql_text
 
-FORMAT = "naleving-evidence/1"
+FORMAT = "naleving-evidence/2"
 MANIFEST = "manifest.json"
 LATEST = "LATEST"
 NAME = re.compile(r"^(\d{6})-([0-9A-Za-z-]{1,64})$")
+TABLE_NAME = re.compile(r"^[a-z_]{1,64}$")
+LINE_TABLES = {"social_return_lines": "social_return", "recycled_material_lines": "recycled_material",
+               "zero_emission_equipment_lines": "zero_emission_equipment"}
+PART_TABLES = ("submissions", "quarantine", *LINE_TABLES)  # one part per snapshot, keyed by submission
 TABLES = (
     "submissions", "quarantine", "commitment_status", "findings", "finding_evidence", "runs",
-    "contracts", "commitments", "block_values",
-    "social_return_lines", "recycled_material_lines", "zero_emission_equipment_lines",
+    "contracts", "commitments", "block_values", "report_groups", *LINE_TABLES,
     "social_return_valued", "commitment_lines",
 )
 DISPOSITIONS_DB = "dispositions.sqlite"
@@ -46,8 +55,36 @@ class Snapshot:
     def manifest(self) -> dict:
         return json.loads(self.manifest_path.read_text(encoding="utf-8"))
 
-    def table(self, name: str) -> Path:
-        return self.path / f"{name}.parquet"
+    def tables(self) -> dict[str, list[str]]:
+        """Each published table and the files (parts) that hold it."""
+        tables = self.manifest()["tables"]
+        if not all(TABLE_NAME.match(t) for t in tables):  # names become SQL identifiers
+            raise ValueError(f"{self.manifest_path}: onverwachte tabelnaam")
+        return tables
+
+    def files(self, table: str) -> list[Path]:
+        return [self.path / name for name in self.tables().get(table, [])]
+
+    def read(self, table: str) -> pl.DataFrame:
+        """One published table whole, as `attach` shows it."""
+        con = duckdb.connect()
+        try:
+            attach(con, self)
+            return con.sql(f"SELECT * FROM {table}").pl()
+        finally:
+            con.close()
+
+
+def attach(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
+    """Views named after the published tables over the snapshot's files; the line tables
+    with their `superseded` mark, as the warehouse shows them."""
+    for table, names in snapshot.tables().items():
+        stored = f"{table}_stored" if table in LINE_TABLES else table
+        files = _sql_paths(snapshot.path / name for name in names)
+        con.execute(f"CREATE OR REPLACE VIEW {stored} AS SELECT * FROM read_parquet([{files}])")
+    con.execute(sql_text("marked_lines"))
+    for table, line_type in LINE_TABLES.items():
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM marked_lines('{line_type}', '{table}_stored')")
 
 
 def sha256_file(path: Path) -> str:
@@ -102,23 +139,36 @@ def publish(con: duckdb.DuckDBPyConnection, state_dir: Path, run_id: str) -> Sna
     staging.mkdir()
 
     con.execute("SET VARIABLE run_id = ?", [run_id])
-    files = {}
+    files, tables = {}, {}
+    earlier = _linked_parts(previous, staging, files, tables)
+    published = f"SELECT submission_id FROM read_parquet([{_sql_paths(earlier)}])" if earlier else \
+        "SELECT NULL::VARCHAR AS submission_id WHERE false"
+    con.execute("CREATE OR REPLACE TEMP TABLE unpublished AS SELECT submission_id FROM submissions "
+                f"WHERE submission_id NOT IN ({published})")
     for table in TABLES:
-        path = staging / f"{table}.parquet"
-        con.execute(f"COPY (SELECT * FROM published_{table}) TO '{_sql_path(path)}' (FORMAT parquet)")
-        files[path.name] = {"rows": con.execute(f"SELECT count(*) FROM published_{table}").fetchone()[0]}
+        if table in PART_TABLES:
+            part = f"{table}-{sequence:06d}.parquet"
+            query = f"SELECT * FROM published_{table} SEMI JOIN unpublished USING (submission_id)"
+        else:
+            part, query = f"{table}.parquet", f"SELECT * FROM published_{table}"
+        rows = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+        if rows or not tables.get(table):  # an empty table still gets one part: its columns
+            con.execute(f"COPY ({query}) TO '{_sql_path(staging / part)}' (FORMAT parquet)")
+            files[part] = {"rows": rows}
+            tables.setdefault(table, []).append(part)
     dispositions = _write_dispositions(state_dir, staging)
     if dispositions is not None:
         files["dispositions.parquet"] = {"rows": dispositions.height}
+        tables["dispositions"] = ["dispositions.parquet"]
     for file_name, entry in files.items():
-        entry["sha256"] = sha256_file(staging / file_name)
+        entry.setdefault("sha256", sha256_file(staging / file_name))
 
     as_of, code_version, rule_version = con.execute(
         "SELECT as_of, code_version, rule_version FROM runs WHERE run_id = ?", [run_id]).fetchone()
     manifest = {
         "format": FORMAT, "sequence": sequence, "run_id": run_id, "as_of": as_of.isoformat(),
         "code_version": code_version, "rule_version": rule_version,
-        "published_at": config.now().isoformat(), "files": files,
+        "published_at": config.now().isoformat(), "files": files, "tables": tables,
         "previous_manifest_sha256": sha256_file(previous.manifest_path) if previous else None,
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -131,5 +181,26 @@ def publish(con: duckdb.DuckDBPyConnection, state_dir: Path, run_id: str) -> Sna
     return Snapshot(sequence, run_id, root / name)
 
 
+def _linked_parts(previous: Snapshot | None, staging: Path, files: dict, tables: dict) -> list[Path]:
+    """Hard-link the previous snapshot's parts into staging (same bytes, same manifest entry);
+    returns the linked parts of the ledger, whose submissions are published already."""
+    if previous is None or previous.manifest().get("format") != FORMAT:
+        return []  # the first snapshot, or one before parts: this one starts them afresh
+    listed = previous.manifest()["files"]
+    for table in PART_TABLES:
+        for name in previous.tables().get(table, []):
+            try:
+                os.link(previous.path / name, staging / name)
+            except OSError:  # another file system, or no hard links: a copy holds the same bytes
+                shutil.copyfile(previous.path / name, staging / name)
+            files[name] = dict(listed[name])
+            tables.setdefault(table, []).append(name)
+    return [staging / name for name in tables.get("submissions", [])]
+
+
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def _sql_paths(paths) -> str:
+    return ", ".join(f"'{_sql_path(p)}'" for p in paths)

@@ -87,9 +87,13 @@ def _check_archive(archive: Archive, chain: list[snapshots.Snapshot], verdict: V
     if chain:
         newest = chain[-1]
         referenced = set()
-        for table in ("submissions", "finding_evidence"):
-            if newest.table(table).is_file() and _rows(newest.table(table)) is not None:
-                referenced |= set(pq.read_table(newest.table(table), columns=["file_sha256"]).column(0).to_pylist())
+        try:
+            parts = newest.files("submissions") + newest.files("finding_evidence")
+        except (OSError, ValueError, KeyError):  # an unreadable manifest is reported by the chain check
+            parts = []
+        for path in parts:
+            if path.is_file() and _rows(path) is not None:
+                referenced |= set(pq.read_table(path, columns=["file_sha256"]).column(0).to_pylist())
         for sha in sorted(referenced - archive.shas() - {None}):
             verdict.problems.append(f"archive/{sha}: ontbreekt (genoemd in {newest.path.name})")
 

@@ -30,6 +30,7 @@ def connect(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDB
     try:
         if not read_only:
             run_sql(con, "schema")
+            run_sql(con, "marked_lines")
             run_sql(con, "views")
         yield con
     finally:

@@ -61,7 +61,7 @@ def sample_state() -> Path:
 
 
 def published(state: Path, table: str) -> pl.DataFrame:
-    return pl.read_parquet(snapshots.latest(state / "snapshots").table(table))
+    return snapshots.latest(state / "snapshots").read(table)
 
 
 def findings_of(state: Path, buyer: str) -> pl.DataFrame:

@@ -45,12 +45,22 @@ def test_each_run_publishes_a_snapshot_with_a_manifest_of_hashes(two_nights):
     first, second = chain(two_nights)
     manifest = second.manifest()
     assert (manifest["sequence"], manifest["as_of"]) == (2, "2026-11-30")
-    assert {"submissions.parquet", "quarantine.parquet", "commitment_status.parquet", "findings.parquet",
-            "finding_evidence.parquet", "runs.parquet", "social_return_lines.parquet"} <= set(manifest["files"])
+    assert set(manifest["tables"]) == set(snapshots.TABLES)
+    assert {name for names in manifest["tables"].values() for name in names} <= set(manifest["files"])
     for name, entry in manifest["files"].items():
         assert hashlib.sha256((second.path / name).read_bytes()).hexdigest() == entry["sha256"]
         assert pl.read_parquet(second.path / name).height == entry["rows"]
     assert manifest["code_version"] and manifest["rule_version"]
+
+
+def test_a_night_writes_only_its_new_lines_and_links_the_earlier_parts(two_nights):
+    first, second = chain(two_nights)
+    assert first.tables()["social_return_lines"] == ["social_return_lines-000001.parquet"]
+    earlier, new = second.files("social_return_lines")
+    assert earlier.name == "social_return_lines-000001.parquet"
+    assert earlier.stat().st_ino == (first.path / earlier.name).stat().st_ino  # the same file, not a copy
+    assert pl.read_parquet(new)["hours"].to_list() == [150.0]  # only the correction of the second night
+    assert second.read("submissions").height == 4 and pl.read_parquet(second.files("submissions")[-1]).height == 2
 
 
 def test_manifests_form_a_hash_chain(two_nights):
@@ -73,16 +83,16 @@ def test_latest_points_at_the_newest_whole_snapshot(two_nights):
 
 def test_snapshot_counts_only_this_runs_status_and_marks_superseded_lines(two_nights):
     second = chain(two_nights)[-1]
-    status = pl.read_parquet(second.table("commitment_status"))
+    status = second.read("commitment_status")
     assert set(status["run_id"]) == {second.run_id}
-    lines = pl.read_parquet(second.table("social_return_lines")).sort("superseded")
+    lines = second.read("social_return_lines").sort("superseded")
     assert lines.select("hours", "superseded").rows() == [(150.0, False), (100.0, True)]
 
 
 def test_totals_can_be_reproduced_from_the_published_lines(two_nights):
     second = chain(two_nights)[-1]
-    status = pl.read_parquet(second.table("commitment_status")).filter(pl.col("commitment_id") == "K-1")
-    lines = pl.read_parquet(second.table("commitment_lines")).filter(pl.col("commitment_id") == "K-1")
+    status = second.read("commitment_status").filter(pl.col("commitment_id") == "K-1")
+    lines = second.read("commitment_lines").filter(pl.col("commitment_id") == "K-1")
     assert lines["amount"].sum() == status["achieved"][0] == 150.0
 
 
@@ -119,7 +129,7 @@ def _writable(path: Path) -> None:
 
 
 def test_verify_catches_an_edited_byte(two_nights, capsys):
-    target = chain(two_nights)[0].table("findings")
+    target = chain(two_nights)[0].files("findings")[0]
     _writable(target)
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x01
@@ -129,9 +139,9 @@ def test_verify_catches_an_edited_byte(two_nights, capsys):
 
 
 def test_verify_catches_a_deleted_file(two_nights):
-    target = chain(two_nights)[1].table("quarantine")
+    target = chain(two_nights)[1].files("quarantine")[-1]
     target.unlink()
-    assert f"{chain(two_nights)[1].path.name}/quarantine.parquet: ontbreekt" in problems(two_nights)
+    assert f"{chain(two_nights)[1].path.name}/{target.name}: ontbreekt" in problems(two_nights)
 
 
 def test_verify_catches_an_inserted_file(two_nights):
@@ -191,8 +201,8 @@ def test_rerun_as_of_an_earlier_date_reproduces_that_runs_results(two_nights):
     again = chain(two_nights)[-1]
 
     def results(snapshot):
-        status = pl.read_parquet(snapshot.table("commitment_status")).drop("run_id").sort("commitment_id")
-        findings = pl.read_parquet(snapshot.table("findings")).filter(pl.col("status") == "open")
+        status = snapshot.read("commitment_status").drop("run_id").sort("commitment_id")
+        findings = snapshot.read("findings").filter(pl.col("status") == "open")
         return status, findings.select("finding_id", "kind", "severity", "detail").sort("finding_id")
 
     assert chain(two_nights)[-2].manifest()["as_of"] == "2027-03-01"

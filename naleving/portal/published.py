@@ -46,14 +46,12 @@ class Published:
         self.snapshot = snapshot
         self.manifest = snapshot.manifest()
         self._con = duckdb.connect()
-        for table in snapshots.TABLES:
-            path = str(snapshot.table(table)).replace("'", "''")
-            self._con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+        snapshots.attach(self._con, snapshot)
         self._con.execute(MODEL_SQL.read_text(encoding="utf-8"))
         self.findings = self._con.sql("SELECT * FROM finding_rows").pl()
         self.contracts = self._con.sql("SELECT * FROM contract_rows").pl()
         self.commitments = self._con.sql("SELECT * FROM commitment_rows").pl()
-        self._status_files = [s.table("commitment_status") for s in chain if s.sequence <= snapshot.sequence]
+        self._status_files = [path for s in chain if s.sequence <= snapshot.sequence for path in s.files("commitment_status")]
         self.history = functools.lru_cache(maxsize=256)(self._history)
 
     def query(self, sql: str, **params) -> pl.DataFrame:

@@ -3,16 +3,10 @@
 -- 1.234,5: numbers in findings' texts in Dutch notation.
 CREATE OR REPLACE MACRO nl_number(x) AS translate(format('{:,.1f}', x::DOUBLE), ',.', '.,');
 
--- Accepted lines with their supersession mark: replaced lines stay visible.
-CREATE OR REPLACE MACRO marked_lines(line_type) AS TABLE
-SELECT l.*, g.superseded
-FROM query_table(line_type || '_lines') l
-JOIN report_groups g ON g.report_type = line_type AND g.submission_id = l.submission_id
- AND g.contract_id = l.contract_id AND g.period_start = l.period_start AND g.period_end = l.period_end;
-
-CREATE OR REPLACE VIEW social_return_lines_marked AS SELECT * FROM marked_lines('social_return');
-CREATE OR REPLACE VIEW recycled_material_lines_marked AS SELECT * FROM marked_lines('recycled_material');
-CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS SELECT * FROM marked_lines('zero_emission_equipment');
+-- Accepted lines with their supersession mark (marked_lines.sql): replaced lines stay visible.
+CREATE OR REPLACE VIEW social_return_lines_marked AS SELECT * FROM marked_lines('social_return', 'social_return_lines');
+CREATE OR REPLACE VIEW recycled_material_lines_marked AS SELECT * FROM marked_lines('recycled_material', 'recycled_material_lines');
+CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS SELECT * FROM marked_lines('zero_emission_equipment', 'zero_emission_equipment_lines');
 
 -- Social return valued with the contract's block table (bouwblokkenmethode, SPEC 1.5):
 -- an hour is worth the yearly value / 1872; a person counts for at most 3744 hours a contract.
@@ -63,9 +57,11 @@ SELECT * FROM runs WHERE started_at <= (SELECT started_at FROM runs WHERE run_id
 CREATE OR REPLACE VIEW published_contracts AS SELECT * FROM contracts;
 CREATE OR REPLACE VIEW published_commitments AS SELECT * FROM commitments;
 CREATE OR REPLACE VIEW published_block_values AS SELECT * FROM block_values;
-CREATE OR REPLACE VIEW published_social_return_lines AS SELECT * FROM social_return_lines_marked;
-CREATE OR REPLACE VIEW published_recycled_material_lines AS SELECT * FROM recycled_material_lines_marked;
-CREATE OR REPLACE VIEW published_zero_emission_equipment_lines AS SELECT * FROM zero_emission_equipment_lines_marked;
+-- Which lines a correction replaced: the line tables are published without the mark.
+CREATE OR REPLACE VIEW published_report_groups AS SELECT * FROM report_groups;
+CREATE OR REPLACE VIEW published_social_return_lines AS SELECT * FROM social_return_lines;
+CREATE OR REPLACE VIEW published_recycled_material_lines AS SELECT * FROM recycled_material_lines;
+CREATE OR REPLACE VIEW published_zero_emission_equipment_lines AS SELECT * FROM zero_emission_equipment_lines;
 -- What each line counts for after the two-year cap and valuation, so totals can be redone.
 CREATE OR REPLACE VIEW published_social_return_valued AS
 SELECT submission_id, source_row, contract_id, person_ref, period_start, period_end, hours,
