@@ -1,6 +1,8 @@
 """SPEC 2: every line is accepted or quarantined with reason codes a supplier can act on."""
+import duckdb
 import pytest
 
+from naleving.warehouse import sql_text
 from world import rm_line, sr_line, ze_line
 
 
@@ -191,3 +193,23 @@ def test_bad_period_end_before_start_for_every_report_type(world):
     for number, line in enumerate(lines):
         world.report(f"r{number}.csv", [line])
     assert world.run("2026-11-29").quarantine()["reasons"].to_list() == ["bad_period"] * 3
+
+
+def _not_adding_up(world, run_id: str) -> list[str]:
+    con = duckdb.connect(str(world.warehouse))
+    try:
+        con.execute("SET VARIABLE run_id = ?", [run_id])
+        return [row[0] for row in con.sql(sql_text("accounting")).fetchall()]
+    finally:
+        con.close()
+
+
+def test_received_equals_accepted_plus_quarantined_for_every_file_of_the_run(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(), sr_line(person_ref="P-2", hours="-1")])
+    run = world.run("2026-11-29")
+    assert _not_adding_up(world, run.run_id) == []
+    con = duckdb.connect(str(world.warehouse))
+    con.execute("DELETE FROM social_return_lines")  # a line lost after it was accepted
+    con.close()
+    assert _not_adding_up(world, run.run_id) == ["reports/a.csv"]

@@ -1,19 +1,22 @@
 -- Files whose lines do not add up: received = accepted + quarantined, counted from the
--- stored lines themselves, not only from the ledger's own numbers.
-WITH accepted AS (
+-- stored lines themselves, not only from the ledger's own numbers. Variables: run_id (the
+-- files this run received; earlier files were counted by their own run and never change).
+WITH checked AS (
+    SELECT * FROM submissions WHERE run_id = getvariable('run_id')
+), accepted AS (
     SELECT submission_id, count(*) AS n FROM (
         SELECT submission_id FROM social_return_lines
         UNION ALL SELECT submission_id FROM recycled_material_lines
         UNION ALL SELECT submission_id FROM zero_emission_equipment_lines
-    ) GROUP BY submission_id
+    ) SEMI JOIN checked USING (submission_id) GROUP BY submission_id
 ), quarantined AS (
-    SELECT submission_id, count(*) AS n FROM quarantine GROUP BY submission_id
+    SELECT submission_id, count(*) AS n FROM quarantine SEMI JOIN checked USING (submission_id) GROUP BY submission_id
 ), received AS (
-    SELECT submission_id, count(*) AS n FROM raw_records GROUP BY submission_id
+    SELECT submission_id, count(*) AS n FROM raw_records SEMI JOIN checked USING (submission_id) GROUP BY submission_id
 )
 SELECT s.file_name, s.status, s.rows_received, s.rows_accepted, s.rows_quarantined,
        coalesce(r.n, 0) AS lines_read, coalesce(a.n, 0) AS lines_accepted, coalesce(q.n, 0) AS lines_quarantined
-FROM submissions s
+FROM checked s
 LEFT JOIN received r USING (submission_id)
 LEFT JOIN accepted a USING (submission_id)
 LEFT JOIN quarantined q USING (submission_id)
