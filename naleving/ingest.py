@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
@@ -76,15 +78,26 @@ def submission_id(file_name: str, sha256: str) -> str:
     return hashlib.sha256(f"{file_name}|{sha256}".encode()).hexdigest()[:16]
 
 
-def report_files(data_dir: Path) -> list[Path]:
-    """Every file under reports/, at any depth, in a stable order; hidden files are not reports."""
-    root = data_dir / "reports"
-    if not root.is_dir():
-        return []
-    return sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+class ReportFile(NamedTuple):
+    name: str       # as auditors see it: reports/…, with forward slashes
+    path: str
+    size: int
+    mtime_ns: int
+
+
+def report_files(data_dir: Path) -> list[ReportFile]:
+    """Every file under reports/, at any depth, in a stable order, with its size and time;
+    hidden files and folders are not reports. Plain os calls: a night lists every file ever sent."""
+    found = []
+    for folder, subfolders, names in os.walk(data_dir / "reports"):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        prefix = Path(folder).relative_to(data_dir).as_posix()
+        for name in names:
+            if not name.startswith("."):
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                found.append(ReportFile(f"{prefix}/{name}", path, stat.st_size, stat.st_mtime_ns))
+    return sorted(found)
 
 
 def bsn_suspected(column: str) -> pl.Expr:
@@ -142,17 +155,15 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
     found, opened = [], []
     paths = report_files(data_dir)
     step = max(100, len(paths) // 20)  # about twenty progress lines on a long night
-    for number, path in enumerate(paths, start=1):
+    for number, (name, path, size, mtime_ns) in enumerate(paths, start=1):
         if number % step == 0 or number == len(paths):
             log.info("Bestanden bekeken: %d van %d", number, len(paths))
-        name = path.relative_to(data_dir).as_posix()  # as auditors see it: reports/…
-        stat = path.stat()
-        if (name, stat.st_size, stat.st_mtime_ns) in on_record:
+        if (name, size, mtime_ns) in on_record:
             continue
-        data = path.read_bytes()
+        data = Path(path).read_bytes()
         sha = hashlib.sha256(data).hexdigest()
-        if stat.st_mtime_ns < settled_before:
-            opened.append((name, stat.st_size, stat.st_mtime_ns, sha))
+        if mtime_ns < settled_before:
+            opened.append((name, size, mtime_ns, sha))
         if (name, sha) in seen:
             continue
         if sha in known_sha:

@@ -151,11 +151,12 @@ def publish(con: duckdb.DuckDBPyConnection, state_dir: Path, run_id: str) -> Sna
             query = f"SELECT * FROM published_{table} SEMI JOIN unpublished USING (submission_id)"
         else:
             part, query = f"{table}.parquet", f"SELECT * FROM published_{table}"
-        rows = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+        rows = con.execute(f"COPY ({query}) TO '{_sql_path(staging / part)}' (FORMAT parquet)").fetchone()[0]
         if rows or not tables.get(table):  # an empty table still gets one part: its columns
-            con.execute(f"COPY ({query}) TO '{_sql_path(staging / part)}' (FORMAT parquet)")
             files[part] = {"rows": rows}
             tables.setdefault(table, []).append(part)
+        else:
+            (staging / part).unlink()
     dispositions = _write_dispositions(state_dir, staging)
     if dispositions is not None:
         files["dispositions.parquet"] = {"rows": dispositions.height}

@@ -15,9 +15,8 @@ from pipelines.resources import Naleving
 
 def folder_fingerprint(naleving: Naleving) -> str:
     digest = hashlib.sha256()
-    for path in report_files(naleving.data_path):
-        stat = path.stat()
-        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    for file in report_files(naleving.data_path):
+        digest.update(f"{file.name}|{file.size}|{file.mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

@@ -3,6 +3,9 @@
 -- Only accepted, non-superseded lines whose period ended by as_of count (SPEC 3).
 -- Kept for the last evaluation only: findings evidence and the evidence snapshot read it.
 -- Variables: run_id, as_of.
+DELETE FROM social_return_valued;
+INSERT INTO social_return_valued SELECT * FROM social_return_valuation;
+
 DELETE FROM counted_lines;
 INSERT INTO counted_lines
 WITH params AS (SELECT getvariable('as_of')::DATE AS as_of)

@@ -10,7 +10,7 @@ CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS SELECT * FROM mar
 
 -- Social return valued with the contract's block table (bouwblokkenmethode, SPEC 1.5):
 -- an hour is worth the yearly value / 1872; a person counts for at most 3744 hours a contract.
-CREATE OR REPLACE VIEW social_return_valued AS
+CREATE OR REPLACE VIEW social_return_valuation AS
 WITH current_lines AS (
     SELECT l.*, c.block_table
     FROM social_return_lines_marked l JOIN contracts c USING (contract_id)
@@ -43,6 +43,10 @@ SELECT c.*,
 FROM (SELECT *, greatest(0, least(person_hours, 3744 - hours_before)) AS counted_hours FROM capped) c
 LEFT JOIN block_values g ON g.table_id = c.block_table AND g.code = c.target_group AND g.kind = 'group'
 LEFT JOIN bonus_value b USING (submission_id, source_row);
+
+-- The valuation as of the last evaluation, kept as a table: evaluation and the snapshot both
+-- read it, and the window over every person's history is computed once a run (counted_lines.sql).
+CREATE TABLE IF NOT EXISTS social_return_valued AS SELECT * FROM social_return_valuation LIMIT 0;
 
 -- The published shape of every table of an evidence snapshot (SPEC 5 and the line tables).
 -- Variable: run_id, the run being published.
