@@ -22,14 +22,12 @@ def contract_register(context: dg.AssetExecutionContext, naleving: Naleving) -> 
 )
 def submissions(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.MaterializeResult:
     with naleving.connect() as con:
-        found = stages.receive_files(con, naleving.data_path, context.run.run_id, naleving.archive)
+        received = stages.receive_files(con, naleving.data_path, context.run.run_id, naleving.archive)
         schema = column_schema(con, "submissions")
-    ledger = pl.DataFrame(
-        [(s.file_name, s.status, s.refusal_reason, s.rows) for s in found],
-        schema=["bestand", "status", "reden", "regels"], orient="row",
-    )
-    by_status = ledger.group_by("status").len().sort("status").iter_rows() if found else []
+    ledger = received.select(
+        pl.col("file_name").alias("bestand"), "status", pl.col("refusal_reason").alias("reden"), pl.col("rows_received").alias("regels"))
+    by_status = ledger.group_by("status").len().sort("status").iter_rows()
     return dg.MaterializeResult(metadata={
-        "dagster/column_schema": schema, "new_files": len(found), **{f"files_{status}": n for status, n in by_status},
+        "dagster/column_schema": schema, "new_files": ledger.height, **{f"files_{status}": n for status, n in by_status},
         "preview": dg.MetadataValue.md(markdown.table(ledger, empty="Geen nieuwe bestanden.")),
     })

@@ -11,10 +11,10 @@ import hashlib
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 import polars as pl
 
@@ -37,6 +37,7 @@ TYPE_COLUMNS = {
 ANCHORS = frozenset(COMMON_COLUMNS)
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 SETTLED_NS = 2_000_000_000
+BATCH_LINES = 250_000
 log = logging.getLogger(__name__)
 
 
@@ -144,32 +145,46 @@ def receive(data: bytes, file_name: str, sha: str, received_at: datetime) -> Sub
     return Submission(**base, status="received", report_type=report_type, records=records)
 
 
-def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[str], on_record: set[tuple[str, int, int]],
-                    received_at: datetime, archive: Archive) -> tuple[list[Submission], list[tuple[str, int, int, str]]]:
-    """Submissions for the files not yet received under their name and content; originals archived.
+@dataclass
+class Batch:
+    """Files taken in together: stored in one transaction, so memory stays bounded on a long night."""
+    submissions: list[Submission] = field(default_factory=list)
+    opened: list[tuple[str, int, int, str]] = field(default_factory=list)  # name, size, mtime_ns, sha256
+    lines: int = 0
 
-    Also returns (file_name, size, mtime_ns, sha256) of the files opened, for the record; only
-    files untouched for a while: file system clocks are coarse (milliseconds), so a file
-    rewritten just now could keep its size and time though its bytes changed."""
+
+def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[str], on_record: set[tuple[str, int, int]],
+                    received_at: datetime, archive: Archive) -> Iterator[Batch]:
+    """Submissions for the files not yet received under their name and content, in batches of
+    about BATCH_LINES lines; originals archived.
+
+    A batch also holds the files opened, for the record; only files untouched for a while:
+    file system clocks are coarse (milliseconds), so a file rewritten just now could keep its
+    size and time though its bytes changed."""
     settled_before = time.time_ns() - SETTLED_NS
-    found, opened = [], []
+    batch = Batch()
     paths = report_files(data_dir)
     step = max(100, len(paths) // 20)  # about twenty progress lines on a long night
     for number, (name, path, size, mtime_ns) in enumerate(paths, start=1):
         if number % step == 0 or number == len(paths):
             log.info("Bestanden bekeken: %d van %d", number, len(paths))
+        if batch.lines >= BATCH_LINES:
+            yield batch
+            batch = Batch()
         if (name, size, mtime_ns) in on_record:
             continue
         data = Path(path).read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         if mtime_ns < settled_before:
-            opened.append((name, size, mtime_ns, sha))
+            batch.opened.append((name, size, mtime_ns, sha))
         if (name, sha) in seen:
             continue
         if sha in known_sha:
-            found.append(Submission(submission_id(name, sha), name, sha, received_at, status="duplicate"))
+            batch.submissions.append(Submission(submission_id(name, sha), name, sha, received_at, status="duplicate"))
             continue
         known_sha.add(sha)
         archive.keep(data, sha)
-        found.append(receive(data, name, sha, received_at))
-    return found, opened
+        submission = receive(data, name, sha, received_at)
+        batch.submissions.append(submission)
+        batch.lines += submission.rows
+    yield batch

@@ -1,6 +1,7 @@
 """The nightly run's stages as plain functions over the warehouse.
 
-Each stage is one transaction: it either lands whole or leaves the warehouse as it was.
+Each stage is one transaction, or one per batch of files where a stage takes in files: what
+lands is whole, and a stage cut short leaves the warehouse as it was after its last batch.
 The Dagster assets call these; tests can call them without an orchestrator.
 """
 from __future__ import annotations
@@ -47,13 +48,21 @@ def store_register(con: duckdb.DuckDBPyConnection, data_dir: Path, archive: Arch
     return {"contracts": register.contracts.height, "commitments": register.commitments.height}
 
 
-def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, archive: Archive) -> list[ingest.Submission]:
-    """Record every new file in the submissions ledger and keep its raw records."""
+def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, archive: Archive) -> pl.DataFrame:
+    """Record every new file in the submissions ledger and keep its raw records; returns the
+    ledger rows of this run. Each batch of files lands whole, with its files on record."""
     seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions").fetchall())
     known_sha = {sha for _, sha in seen}
     on_record = set(con.execute("SELECT file_name, size, mtime_ns FROM files_on_record").fetchall())
-    found, opened = ingest.new_submissions(data_dir, seen, known_sha, on_record, config.now(), archive)
-    stats = pl.DataFrame(opened, schema=FILES_ON_RECORD, orient="row")
+    ledgers = [pl.DataFrame(schema=ingest.LEDGER_SCHEMA)]
+    for batch in ingest.new_submissions(data_dir, seen, known_sha, on_record, config.now(), archive):
+        ledgers.append(_store_batch(con, batch, run_id))
+    return pl.concat(ledgers)
+
+
+def _store_batch(con: duckdb.DuckDBPyConnection, batch: ingest.Batch, run_id: str) -> pl.DataFrame:
+    found = batch.submissions
+    stats = pl.DataFrame(batch.opened, schema=FILES_ON_RECORD, orient="row")
     ledger = pl.DataFrame([s.ledger_row(run_id) for s in found], schema=ingest.LEDGER_SCHEMA)
     read = [s.records.with_columns(pl.lit(s.submission_id).alias("submission_id")) for s in found if s.records is not None]
     refused = [
@@ -70,19 +79,32 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
         if refused:
             quarantined = pl.concat(refused)
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
-    return found
+    return ledger
 
 
 def validate_received(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Validate the lines of every submission received but not yet validated."""
+    """Validate the lines of every submission received but not yet validated, a batch of
+    files at a time (each batch lands whole); the rules look within one file at most."""
     contracts = con.sql("SELECT * FROM contracts").pl()
     block_values = con.sql("SELECT * FROM block_values").pl()
+    pending = con.sql(
+        "SELECT submission_id, rows_received FROM submissions WHERE status = 'received' ORDER BY submission_id").pl()
+    batches = pending.with_columns((pl.col("rows_received").cum_sum() // ingest.BATCH_LINES).alias("batch"))
+    totals = {"lines_accepted": 0, "lines_quarantined": 0}
+    for _, batch in batches.group_by("batch", maintain_order=True):
+        for key, value in _validate_batch(con, batch.select("submission_id"), contracts, block_values).items():
+            totals[key] += value
+    return totals
+
+
+def _validate_batch(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame, contracts: pl.DataFrame,
+                    block_values: pl.DataFrame) -> dict[str, int]:
     results = []
     for report_type in REPORT_TYPES:
         records = con.execute(
             """SELECT r.submission_id, r.source_row, r.decimal_comma, r.raw
-               FROM raw_records r JOIN submissions s USING (submission_id)
-               WHERE s.status = 'received' AND s.report_type = ?""",
+               FROM raw_records r JOIN submissions s USING (submission_id) SEMI JOIN batch USING (submission_id)
+               WHERE s.report_type = ?""",
             [report_type],
         ).pl()
         if records.height:
@@ -97,13 +119,12 @@ def validate_received(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             con.register("new_groups", pl.concat([validate.report_groups(t, r.accepted) for t, r in results]))
             run_sql(con, "report_groups")
             con.unregister("new_groups")
-        tally = validate.counts([r for _, r in results]) if results else None
-        if tally is not None:
+            tally = validate.counts([r for _, r in results])
             con.execute(
                 """UPDATE submissions s SET rows_accepted = t.rows_accepted, rows_quarantined = t.rows_quarantined
                    FROM tally t WHERE s.submission_id = t.submission_id"""
             )
-        con.execute("UPDATE submissions SET status = 'accepted' WHERE status = 'received'")
+        con.execute("UPDATE submissions SET status = 'accepted' WHERE submission_id IN (SELECT submission_id FROM batch)")
     return {
         "lines_accepted": sum(r.accepted.height for _, r in results),
         "lines_quarantined": sum(r.quarantine.height for _, r in results),

@@ -9,11 +9,12 @@ import dagster as dg
 import duckdb
 import pytest
 
+from naleving import ingest
 from naleving.cli import main
 from pipelines.definitions import defs
 from pipelines.resources import Naleving
 from pipelines.sensors import new_reports
-from world import sr_line
+from world import World, sr_line
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH_SNAPSHOT = ROOT / "tests" / "snapshots" / "asset_graph.txt"
@@ -211,3 +212,22 @@ def test_a_file_touched_without_change_is_not_a_new_submission(world):
     second = world.run("2026-11-30")
     assert second.submissions().height == 1
     assert second.sql("SELECT count(*) AS n FROM files_on_record")["n"][0] == 1
+
+
+def test_files_taken_in_batches_give_the_same_outcome_as_one_batch(tmp_path, monkeypatch):
+    outcomes = []
+    for batch_lines in (1, 1_000_000):
+        monkeypatch.setattr(ingest, "BATCH_LINES", batch_lines)
+        world = World(tmp_path / f"batch-{batch_lines}")
+        world.contract().commitment()
+        world.report("a.csv", [sr_line(), sr_line(person_ref="P-2", hours="-1")])
+        world.report("b.csv", [sr_line(period="2025-Q3"), sr_line(period="2025-Q3")])
+        world.report("c.csv", text="contract_id,target_group\nC-1,ww\n")
+        run = world.run("2026-11-29")
+        outcomes.append((
+            run.submissions().select("file_name", "status", "rows_received", "rows_accepted", "rows_quarantined").rows(),
+            run.quarantine().select("source_row", "reasons").sort("source_row", "reasons").rows(),
+            run.status()["achieved"],
+        ))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0][1] == ("reports/b.csv", "accepted", 2, 1, 1)
