@@ -189,11 +189,11 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
         if not FINDING.match(finding_id):
             raise HTTPException(404, "onbekende bevinding")
         snapshot = snapshot_of(run)
-        con = attached(snapshot, "findings", "finding_evidence")
+        con = attached(snapshot, "findings", "finding_evidence", "commitment_lines", "submissions")
         try:
             found = con.execute("SELECT * FROM findings WHERE finding_id = ?", [finding_id]).arrow().read_all().to_pylist()
             evidence = con.execute(
-                "SELECT file_name, file_sha256, source_row, role FROM finding_evidence WHERE finding_id = ? ORDER BY ALL",
+                "SELECT file_name, file_sha256, source_row, role FROM evidence_rows WHERE finding_id = ? ORDER BY ALL",
                 [finding_id]).arrow().read_all().to_pylist()
         finally:
             con.close()

@@ -77,7 +77,7 @@ class Snapshot:
 
 def attach(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
     """Views named after the published tables over the snapshot's files; the line tables
-    with their `superseded` mark, as the warehouse shows them."""
+    with their `superseded` mark, as the warehouse shows them; evidence_rows."""
     for table, names in snapshot.tables().items():
         stored = f"{table}_stored" if table in LINE_TABLES else table
         files = _sql_paths(snapshot.path / name for name in names)
@@ -85,6 +85,7 @@ def attach(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
     con.execute(sql_text("marked_lines"))
     for table, line_type in LINE_TABLES.items():
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM marked_lines('{line_type}', '{table}_stored')")
+    con.execute(sql_text("evidence_rows"))
 
 
 def sha256_file(path: Path) -> str:

@@ -7,6 +7,8 @@ from typing import Any, Iterator
 
 import duckdb
 
+from naleving import upgrade
+
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 
@@ -29,9 +31,15 @@ def connect(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDB
     con = duckdb.connect(str(path), read_only=read_only)
     try:
         if not read_only:
-            run_sql(con, "schema")
+            former = upgrade.former_views(con)
+            with transaction(con):
+                upgrade.drop_former_views(con, former)
+                run_sql(con, "schema")
+                if "report_groups" in former:
+                    upgrade.fill_report_groups(con)
             run_sql(con, "marked_lines")
             run_sql(con, "views")
+            run_sql(con, "evidence_rows")
         yield con
     finally:
         con.close()

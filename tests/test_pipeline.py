@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from naleving import ingest
+from naleving import ingest, warehouse
 from naleving.cli import main
 from pipelines.definitions import defs
 from pipelines.resources import Naleving
@@ -231,3 +231,21 @@ def test_files_taken_in_batches_give_the_same_outcome_as_one_batch(tmp_path, mon
         ))
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0][1] == ("reports/b.csv", "accepted", 2, 1, 1)
+
+
+def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(submitted_at="2025-04-10")])
+    world.report("b.csv", [sr_line(hours="150", submitted_at="2025-04-20")])
+    world.run("2026-11-29")
+    groups = "SELECT * FROM report_groups ORDER BY file_name"
+    con = duckdb.connect(str(world.warehouse))
+    before = con.sql(groups).fetchall()
+    for former_view in ("report_groups", "social_return_valued"):  # views in the earlier version
+        con.execute(f"DROP TABLE {former_view}")
+        con.execute(f"CREATE VIEW {former_view} AS SELECT 1 AS x")
+    con.close()
+    with warehouse.connect(world.warehouse) as con:
+        assert con.sql(groups).fetchall() == before
+    assert [row[-1] for row in before] == [True, False]  # the later file supersedes the earlier
+    assert world.run("2026-11-30").status()["achieved"] == 150

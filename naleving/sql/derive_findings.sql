@@ -68,19 +68,13 @@ LEFT JOIN (
     GROUP BY submission_id
 ) f USING (submission_id);
 
--- Evidence: the file (by sha256) and row of every line a finding rests on.
+-- Evidence: the file (by sha256) and row of every line a finding rests on. The lines a
+-- commitment finding counted are not copied here: they are the commitment's counted lines
+-- (evidence_rows.sql puts them together), so a night does not rewrite them all.
 CREATE OR REPLACE TEMP TABLE derived_evidence AS
-WITH commitment_findings AS (
-    SELECT finding_id, commitment_id FROM derived_findings
-    WHERE kind IN ('commitment_breached', 'commitment_behind')
-)
-SELECT f.finding_id, s.file_name, s.file_sha256, l.source_row, 'geteld' AS role
-FROM commitment_findings f
-JOIN counted_lines l USING (commitment_id)
-JOIN submissions s USING (submission_id)
-UNION ALL
-SELECT f.finding_id, m.file_name, m.file_sha256, m.source_row, 'toezegging'
-FROM commitment_findings f JOIN commitments m USING (commitment_id)
+SELECT f.finding_id, m.file_name, m.file_sha256, m.source_row, 'toezegging' AS role
+FROM derived_findings f JOIN commitments m USING (commitment_id)
+WHERE f.kind IN ('commitment_breached', 'commitment_behind')
 UNION ALL
 SELECT f.finding_id, k.file_name, k.file_sha256, k.source_row, 'contract'
 FROM derived_findings f JOIN contracts k USING (contract_id)

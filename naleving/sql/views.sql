@@ -48,6 +48,9 @@ LEFT JOIN bonus_value b USING (submission_id, source_row);
 -- read it, and the window over every person's history is computed once a run (counted_lines.sql).
 CREATE TABLE IF NOT EXISTS social_return_valued AS SELECT * FROM social_return_valuation LIMIT 0;
 
+-- The lines of the last evaluation under their published name (evidence_rows.sql reads it).
+CREATE OR REPLACE VIEW commitment_lines AS SELECT * FROM counted_lines;
+
 -- The published shape of every table of an evidence snapshot (SPEC 5 and the line tables).
 -- Variable: run_id, the run being published.
 CREATE OR REPLACE VIEW published_submissions AS SELECT * FROM submissions;

@@ -1,0 +1,13 @@
+-- Every evidence row of every open finding: finding_evidence, plus, for a commitment that
+-- is behind or breached, each line its achieved value counted (role 'geteld'). Over the
+-- tables of the warehouse or of an evidence snapshot (findings, finding_evidence,
+-- commitment_lines, submissions). A resolved finding keeps its other evidence; the lines it
+-- counted are in the snapshots of the runs in which it was open.
+CREATE OR REPLACE VIEW evidence_rows AS
+SELECT finding_id, file_name, file_sha256, source_row, role FROM finding_evidence
+UNION ALL
+SELECT f.finding_id, s.file_name, s.file_sha256, l.source_row, 'geteld'
+FROM findings f
+JOIN commitment_lines l USING (commitment_id)
+JOIN submissions s USING (submission_id)
+WHERE f.kind IN ('commitment_breached', 'commitment_behind') AND f.status = 'open';
