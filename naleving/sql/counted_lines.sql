@@ -4,7 +4,7 @@
 -- Kept for the last evaluation only: findings evidence and the evidence snapshot read it.
 -- Variables: run_id, as_of.
 DELETE FROM social_return_valued;
-INSERT INTO social_return_valued SELECT * FROM social_return_valuation;
+INSERT INTO social_return_valued BY NAME SELECT * FROM social_return_valuation;
 
 DELETE FROM counted_lines;
 INSERT INTO counted_lines

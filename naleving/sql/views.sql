@@ -11,8 +11,9 @@ CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS SELECT * FROM mar
 -- Social return valued with the contract's block table (bouwblokkenmethode, SPEC 1.5):
 -- an hour is worth the yearly value / 1872; a person counts for at most 3744 hours a contract.
 CREATE OR REPLACE VIEW social_return_valuation AS
-WITH current_lines AS (
-    SELECT l.*, c.block_table
+WITH current_lines AS (  -- the columns valuation needs: not the record as read
+    SELECT l.submission_id, l.source_row, l.contract_id, l.person_ref, l.period_start, l.period_end,
+           l.target_group, l.hours, l.amount_eur, l.bonus, c.block_table
     FROM social_return_lines_marked l JOIN contracts c USING (contract_id)
     WHERE NOT l.superseded
 ), bonus_codes AS (
@@ -34,8 +35,8 @@ WITH current_lines AS (
                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS hours_before
     FROM person_hours l
 )
-SELECT c.*,
-       c.counted_hours,
+SELECT c.submission_id, c.source_row, c.contract_id, c.person_ref, c.period_start, c.period_end,
+       c.target_group, c.hours, c.hours_before, c.counted_hours,
        c.person_hours > c.counted_hours AS capped,
        CASE WHEN c.target_group = 'sociale_onderneming' THEN coalesce(c.amount_eur, 0)
             ELSE c.counted_hours * (g.value_eur_per_year + coalesce(b.value_eur_per_year, 0)) / 1872
