@@ -123,7 +123,8 @@ def _codes_of_table(frame: pl.DataFrame, block_values: pl.DataFrame) -> pl.DataF
 
 def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFrame, block_values: pl.DataFrame) -> Validated:
     """records: submission_id, source_row, decimal_comma, raw — all lines of one report type."""
-    frame = decode(records).with_row_index("_line")
+    # in file order, whatever order storage gave: "every copy after the first" depends on it
+    frame = decode(records.sort("submission_id", "source_row")).with_row_index("_line")
     if report_type == "social_return":
         frame = _social_return_needs(frame)
     frame = parse_fields(frame, [*COMMON_FIELDS, *TYPE_FIELDS[report_type]], pl.col("decimal_comma"))
