@@ -15,6 +15,8 @@ from naleving import parsing
 Kind = Literal["text", "code", "number", "integer", "date", "datetime", "kvk"]
 REASONS = "reasons"
 FLAG = "reason:"  # prefix of the boolean column that flags one reason code
+TYPED = "typed:"  # prefix of a field's typed value until it replaces the text
+_DECIMAL_COMMA = "_decimal_comma"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,13 @@ def _bad_code(field: Field) -> str:
     return "bad_date" if field.kind in ("date", "datetime") else "bad_number"
 
 
+def per_distinct(frame: pl.DataFrame, keys: list[str], expr: pl.Expr, name: str) -> pl.DataFrame:
+    """Add column `name` = `expr` (over `keys` only), computed once per distinct key: report
+    columns repeat few values (periods, dates, codes), and typing text is the costly part."""
+    lookup = frame.select(keys).unique().with_columns(expr.alias(name))
+    return frame.join(lookup, on=keys, how="left", nulls_equal=True, maintain_order="left")
+
+
 def parse_fields(frame: pl.DataFrame, fields: list[Field], decimal_comma: pl.Expr | bool) -> pl.DataFrame:
     """Replace each field's text by its typed value and flag its reason codes.
 
@@ -56,16 +65,19 @@ def parse_fields(frame: pl.DataFrame, fields: list[Field], decimal_comma: pl.Exp
     """
     decimal_comma = decimal_comma if isinstance(decimal_comma, pl.Expr) else pl.lit(decimal_comma)
     absent = [pl.lit(None, pl.String).alias(f.name) for f in fields if f.name not in frame.columns]
-    frame = frame.with_columns(absent) if absent else frame
-    typed = {f.name: _typed(f, decimal_comma) for f in fields}
+    frame = frame.with_columns(*absent, decimal_comma.alias(_DECIMAL_COMMA))
     flags = []
     for f in fields:
         raw = pl.col(f.name)
         if f.required:
             flags.append(raw.is_null().alias(FLAG + f"missing:{f.name}"))
+        if f.kind != "text":
+            keys = [f.name, _DECIMAL_COMMA] if f.kind in ("number", "integer") else [f.name]
+            frame = per_distinct(frame, keys, _typed(f, pl.col(_DECIMAL_COMMA)), TYPED + f.name)
         if f.kind not in ("text", "code"):
-            flags.append((raw.is_not_null() & typed[f.name].is_null()).alias(FLAG + f"{_bad_code(f)}:{f.name}"))
-    return frame.with_columns(*flags).with_columns(*[expr.alias(name) for name, expr in typed.items()])
+            flags.append((raw.is_not_null() & pl.col(TYPED + f.name).is_null()).alias(FLAG + f"{_bad_code(f)}:{f.name}"))
+    typed = [pl.col(TYPED + f.name).alias(f.name) for f in fields if f.kind != "text"]
+    return frame.with_columns(*flags).with_columns(*typed).drop(_DECIMAL_COMMA, *(TYPED + f.name for f in fields if f.kind != "text"))
 
 
 def add_reason(frame: pl.DataFrame, code: str, when: pl.Expr) -> pl.DataFrame:

@@ -13,7 +13,7 @@ import polars as pl
 
 from naleving import parsing, schemas
 from naleving.columns import ENERGY_SOURCE_ALIASES
-from naleving.fields import REASONS, Field, add_reason, collect_reasons, parse_fields
+from naleving.fields import REASONS, Field, add_reason, collect_reasons, parse_fields, per_distinct
 
 SOCIAL_ENTERPRISE = "sociale_onderneming"
 
@@ -64,14 +64,16 @@ def decode(records: pl.DataFrame) -> pl.DataFrame:
 
 def _period(frame: pl.DataFrame) -> pl.DataFrame:
     """period (2025-Q3, …) or period_start + period_end, to two dates; `bad_period` when unreadable."""
-    named = parsing.period(pl.col("period"))
     has_named = pl.col("period").is_not_null()
     has_dates = pl.col("period_start").is_not_null() & pl.col("period_end").is_not_null()
+    frame = per_distinct(frame, ["period"], parsing.period(pl.col("period")), "_named")
+    frame = per_distinct(frame, ["period_start"], parsing.date(pl.col("period_start")), "_start")
+    frame = per_distinct(frame, ["period_end"], parsing.date(pl.col("period_end")), "_end")
     frame = frame.with_columns(
-        pl.when(has_named).then(named.struct.field("start")).otherwise(parsing.date(pl.col("period_start"))).alias("period_start"),
-        pl.when(has_named).then(named.struct.field("end")).otherwise(parsing.date(pl.col("period_end"))).alias("period_end"),
+        pl.when(has_named).then(pl.col("_named").struct.field("start")).otherwise("_start").alias("period_start"),
+        pl.when(has_named).then(pl.col("_named").struct.field("end")).otherwise("_end").alias("period_end"),
         (has_named | has_dates).alias("_has_period"),
-    )
+    ).drop("_named", "_start", "_end")
     frame = add_reason(frame, "missing:period", ~pl.col("_has_period"))
     unreadable = pl.col("_has_period") & (pl.col("period_start").is_null() | pl.col("period_end").is_null())
     return add_reason(frame, "bad_period", unreadable).drop("_has_period", "period")
