@@ -92,6 +92,12 @@ def collect_reasons(frame: pl.DataFrame) -> pl.DataFrame:
     of a list column per rule.
     """
     flags = [c for c in frame.columns if c.startswith(FLAG)]
+    none = pl.lit([], pl.List(pl.String)).alias(REASONS)
+    if not flags:
+        return frame.with_columns(none)
+    # Most lines are clean: the lists are built only for the flagged ones.
+    frame = frame.with_row_index("_order").with_columns(pl.any_horizontal(flags).alias("_flagged"))
     codes = [pl.when(pl.col(c)).then(pl.lit(c.removeprefix(FLAG))) for c in flags]
-    listed = pl.concat_list(codes).list.drop_nulls() if codes else pl.lit([], pl.List(pl.String))
-    return frame.with_columns(listed.alias(REASONS)).drop(flags)
+    flagged = frame.filter("_flagged").with_columns(pl.concat_list(codes).list.drop_nulls().alias(REASONS))
+    clean = frame.filter(~pl.col("_flagged")).with_columns(none)
+    return pl.concat([flagged, clean]).sort("_order").drop("_order", "_flagged", *flags)
