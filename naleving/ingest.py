@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ ANCHORS = frozenset(COMMON_COLUMNS)
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 SETTLED_NS = 2_000_000_000
 BATCH_LINES = 250_000
+READ_CHUNK = 64  # files decided in order, then read side by side
 log = logging.getLogger(__name__)
 
 
@@ -165,26 +167,32 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
     batch = Batch()
     paths = report_files(data_dir)
     step = max(100, len(paths) // 20)  # about twenty progress lines on a long night
-    for number, (name, path, size, mtime_ns) in enumerate(paths, start=1):
-        if number % step == 0 or number == len(paths):
-            log.info("Bestanden bekeken: %d van %d", number, len(paths))
-        if batch.lines >= BATCH_LINES:
-            yield batch
-            batch = Batch()
-        if (name, size, mtime_ns) in on_record:
-            continue
-        data = Path(path).read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        if mtime_ns < settled_before:
-            batch.opened.append((name, size, mtime_ns, sha))
-        if (name, sha) in seen:
-            continue
-        if sha in known_sha:
-            batch.submissions.append(Submission(submission_id(name, sha), name, sha, received_at, status="duplicate"))
-            continue
-        known_sha.add(sha)
-        archive.keep(data, sha)
-        submission = receive(data, name, sha, received_at)
-        batch.submissions.append(submission)
-        batch.lines += submission.rows
+    # Reading is mostly polars work, which runs outside the interpreter lock: a thread per core.
+    with ThreadPoolExecutor(os.cpu_count() or 1) as readers:
+        for start in range(0, len(paths), READ_CHUNK):
+            chunk = paths[start:start + READ_CHUNK]
+            if (start + len(chunk)) // step > start // step or start + len(chunk) == len(paths):
+                log.info("Bestanden bekeken: %d van %d", start + len(chunk), len(paths))
+            new = []
+            for name, path, size, mtime_ns in chunk:
+                if (name, size, mtime_ns) in on_record:
+                    continue
+                data = Path(path).read_bytes()
+                sha = hashlib.sha256(data).hexdigest()
+                if mtime_ns < settled_before:
+                    batch.opened.append((name, size, mtime_ns, sha))
+                if (name, sha) in seen:
+                    continue
+                if sha in known_sha:
+                    batch.submissions.append(Submission(submission_id(name, sha), name, sha, received_at, status="duplicate"))
+                    continue
+                known_sha.add(sha)
+                archive.keep(data, sha)
+                new.append((data, name, sha, received_at))
+            for submission in readers.map(lambda args: receive(*args), new):
+                batch.submissions.append(submission)
+                batch.lines += submission.rows
+            if batch.lines >= BATCH_LINES:
+                yield batch
+                batch = Batch()
     yield batch

@@ -185,6 +185,10 @@ def _anchor_row(grid: pl.DataFrame, anchors: frozenset[str]) -> int | None:
         return None
     if not anchors:
         return 0
+    # Most files start with their header: the first row alone settles it.
+    first = [cell for cell in grid.row(0) if isinstance(cell, str)] if grid.height else []
+    if anchors <= {canonical_name(cell) for cell in first}:
+        return 0
     # A title block is a few rows: look for the header near the top, all cells in one column
     # so the name normalisation runs once, not once per column.
     cell = grid.head(HEADER_SEARCH_ROWS).with_row_index("_row").unpivot(index="_row", on=cells)

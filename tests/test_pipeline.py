@@ -216,8 +216,9 @@ def test_a_file_touched_without_change_is_not_a_new_submission(world):
 
 def test_files_taken_in_batches_give_the_same_outcome_as_one_batch(tmp_path, monkeypatch):
     outcomes = []
-    for batch_lines in (1, 1_000_000):
+    for batch_lines, read_chunk in ((1, 1), (1_000_000, 64)):  # a batch per file; all in one
         monkeypatch.setattr(ingest, "BATCH_LINES", batch_lines)
+        monkeypatch.setattr(ingest, "READ_CHUNK", read_chunk)
         world = World(tmp_path / f"batch-{batch_lines}")
         world.contract().commitment()
         world.report("a.csv", [sr_line(), sr_line(person_ref="P-2", hours="-1")])
