@@ -15,7 +15,7 @@ SUITES = {
     "quarantine": (report_lines, "SELECT q.* FROM quarantine q JOIN submissions s USING (submission_id) WHERE s.run_id = $run_id"),
     "commitment_status": (commitment_status, "SELECT * FROM commitment_status WHERE run_id = $run_id"),
     "findings": (findings, "SELECT * FROM findings WHERE last_seen_run = $run_id OR resolved_run = $run_id"),
-    "finding_evidence": (findings, "SELECT e.* FROM finding_evidence e JOIN findings f USING (finding_id) WHERE f.last_seen_run = $run_id"),
+    "finding_evidence": (findings, "SELECT e.* FROM stored_evidence e JOIN findings f USING (finding_id) WHERE f.last_seen_run = $run_id"),
     "runs": (findings, "SELECT * FROM runs WHERE run_id = $run_id"),
 }
 

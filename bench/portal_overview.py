@@ -69,7 +69,7 @@ INSERT INTO findings SELECT left(sha256('bench|' || i), 16),
        'social_return', printf('2026-Q%d', i % 4 + 1), 'Synthetische bevinding ' || i, 'open',
        'run-' || (i % $runs + 1), 'run-' || $runs, NULL
 FROM range($findings) t(i);
-INSERT INTO finding_evidence SELECT finding_id, 'contracts.csv', 'sha-contracts', 2, 'contract' FROM findings;
+INSERT INTO stored_evidence SELECT finding_id, 'contracts.csv', 'sha-contracts', 2, 'contract' FROM findings;
 """
 
 

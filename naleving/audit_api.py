@@ -106,7 +106,7 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
 
     def attached(snapshot: snapshots.Snapshot, *tables: str) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB with the snapshot's tables as views; 404 for a table it does not list."""
-        if any(table not in snapshot.tables() for table in tables):  # only what the manifest lists
+        if any(table not in snapshot.readable() for table in tables):  # only what the manifest lists
             raise HTTPException(404, "onbekende tabel")
         con = duckdb.connect()
         snapshots.attach(con, snapshot)
@@ -121,7 +121,7 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
                 sequence=m["sequence"], run_id=m["run_id"], as_of=m["as_of"], published_at=m["published_at"],
                 code_version=m["code_version"], rule_version=m["rule_version"],
                 manifest_sha256=snapshots.sha256_file(s.manifest_path),
-                tables=sorted(m["tables"]),
+                tables=s.readable(),
             ))
         return runs
 
@@ -189,11 +189,11 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
         if not FINDING.match(finding_id):
             raise HTTPException(404, "onbekende bevinding")
         snapshot = snapshot_of(run)
-        con = attached(snapshot, "findings", "finding_evidence", "commitment_lines", "submissions")
+        con = attached(snapshot, "findings", "finding_evidence")
         try:
             found = con.execute("SELECT * FROM findings WHERE finding_id = ?", [finding_id]).arrow().read_all().to_pylist()
             evidence = con.execute(
-                "SELECT file_name, file_sha256, source_row, role FROM evidence_rows WHERE finding_id = ? ORDER BY ALL",
+                "SELECT file_name, file_sha256, source_row, role FROM finding_evidence WHERE finding_id = ? ORDER BY ALL",
                 [finding_id]).arrow().read_all().to_pylist()
         finally:
             con.close()

@@ -34,8 +34,9 @@ TABLE_NAME = re.compile(r"^[a-z_]{1,64}$")
 LINE_TABLES = {"social_return_lines": "social_return", "recycled_material_lines": "recycled_material",
                "zero_emission_equipment_lines": "zero_emission_equipment"}
 PART_TABLES = ("submissions", "quarantine", *LINE_TABLES)  # one part per snapshot, keyed by submission
+COMPOSED = ("finding_evidence",)  # views over stored tables (sql/finding_evidence.sql)
 TABLES = (
-    "submissions", "quarantine", "commitment_status", "findings", "finding_evidence", "runs",
+    "submissions", "quarantine", "commitment_status", "findings", "stored_evidence", "runs",
     "contracts", "commitments", "block_values", "report_groups", *LINE_TABLES,
     "social_return_valued", "commitment_lines",
 )
@@ -62,6 +63,10 @@ class Snapshot:
             raise ValueError(f"{self.manifest_path}: onverwachte tabelnaam")
         return tables
 
+    def readable(self) -> list[str]:
+        """The tables `attach` shows: the stored ones and those composed from them."""
+        return sorted({*self.tables(), *COMPOSED})
+
     def files(self, table: str) -> list[Path]:
         return [self.path / name for name in self.tables().get(table, [])]
 
@@ -77,7 +82,7 @@ class Snapshot:
 
 def attach(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
     """Views named after the published tables over the snapshot's files; the line tables
-    with their `superseded` mark, as the warehouse shows them; evidence_rows."""
+    with their `superseded` mark, as the warehouse shows them; finding_evidence composed as in the warehouse."""
     for table, names in snapshot.tables().items():
         stored = f"{table}_stored" if table in LINE_TABLES else table
         files = _sql_paths(snapshot.path / name for name in names)
@@ -85,7 +90,7 @@ def attach(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
     con.execute(sql_text("marked_lines"))
     for table, line_type in LINE_TABLES.items():
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM marked_lines('{line_type}', '{table}_stored')")
-    con.execute(sql_text("evidence_rows"))
+    con.execute(sql_text("finding_evidence"))
 
 
 def sha256_file(path: Path) -> str:

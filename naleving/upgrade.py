@@ -2,6 +2,8 @@
 
 report_groups and social_return_valued were views; they are tables now. The views are
 dropped, and report_groups is filled from the stored lines, as validation fills it.
+finding_evidence was a table holding every counted line of a commitment finding; it is a
+view now over stored_evidence (the table renamed, without those lines) and the counted lines.
 """
 from __future__ import annotations
 
@@ -14,6 +16,16 @@ FORMER_VIEWS = ("report_groups", "social_return_valued")
 def former_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in con.execute(
         "SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name IN ?", [list(FORMER_VIEWS)]).fetchall()]
+
+
+def former_evidence_table(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE NOT internal AND table_name = 'finding_evidence'").fetchall())
+
+
+def keep_evidence_apart(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("ALTER TABLE finding_evidence RENAME TO stored_evidence")
+    con.execute("DELETE FROM stored_evidence WHERE role = 'geteld'")
 
 
 def drop_former_views(con: duckdb.DuckDBPyConnection, views: list[str]) -> None:

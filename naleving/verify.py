@@ -88,7 +88,7 @@ def _check_archive(archive: Archive, chain: list[snapshots.Snapshot], verdict: V
         newest = chain[-1]
         referenced = set()
         try:
-            parts = newest.files("submissions") + newest.files("finding_evidence")
+            parts = newest.files("submissions") + newest.files("stored_evidence")
         except (OSError, ValueError, KeyError):  # an unreadable manifest is reported by the chain check
             parts = []
         for path in parts:

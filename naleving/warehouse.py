@@ -32,14 +32,17 @@ def connect(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDB
     try:
         if not read_only:
             former = upgrade.former_views(con)
+            evidence_table = upgrade.former_evidence_table(con)
             with transaction(con):
                 upgrade.drop_former_views(con, former)
+                if evidence_table:
+                    upgrade.keep_evidence_apart(con)
                 run_sql(con, "schema")
                 if "report_groups" in former:
                     upgrade.fill_report_groups(con)
             run_sql(con, "marked_lines")
             run_sql(con, "views")
-            run_sql(con, "evidence_rows")
+            run_sql(con, "finding_evidence")
         yield con
     finally:
         con.close()

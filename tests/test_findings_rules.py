@@ -25,7 +25,7 @@ def overdue(run, report_type: str = "social_return") -> list[str]:
 
 def evidence(run, fid: str) -> set[tuple[str, int]]:
     """(file_sha256, source_row) of every evidence row of a finding."""
-    rows = run.sql("SELECT file_sha256, source_row FROM evidence_rows WHERE finding_id = ?", fid)
+    rows = run.sql("SELECT file_sha256, source_row FROM finding_evidence WHERE finding_id = ?", fid)
     return set(rows.iter_rows())
 
 

@@ -242,11 +242,16 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
     groups = "SELECT * FROM report_groups ORDER BY file_name"
     con = duckdb.connect(str(world.warehouse))
     before = con.sql(groups).fetchall()
+    evidence = con.sql("SELECT * FROM finding_evidence ORDER BY ALL").fetchall()
     for former_view in ("report_groups", "social_return_valued"):  # views in the earlier version
         con.execute(f"DROP TABLE {former_view}")
         con.execute(f"CREATE VIEW {former_view} AS SELECT 1 AS x")
+    con.execute("DROP VIEW finding_evidence")  # a table holding the counted lines too
+    con.execute("ALTER TABLE stored_evidence RENAME TO finding_evidence")
+    con.execute("INSERT INTO finding_evidence SELECT * FROM (VALUES ('f', 'r.csv', 'sha', 2, 'geteld'))")
     con.close()
     with warehouse.connect(world.warehouse) as con:
         assert con.sql(groups).fetchall() == before
+        assert con.sql("SELECT * FROM finding_evidence ORDER BY ALL").fetchall() == evidence
     assert [row[-1] for row in before] == [True, False]  # the later file supersedes the earlier
     assert world.run("2026-11-30").status()["achieved"] == 150

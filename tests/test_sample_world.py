@@ -29,7 +29,7 @@ def published(tmp_path_factory) -> dict[str, pl.DataFrame]:
         return {
             "status": con.sql("SELECT * FROM commitment_status").pl(),
             "findings": con.sql("SELECT * FROM findings WHERE status = 'open'").pl(),
-            "evidence": con.sql("SELECT * FROM evidence_rows").pl(),
+            "evidence": con.sql("SELECT * FROM finding_evidence").pl(),
             "submissions": con.sql("SELECT * FROM submissions").pl(),
             "quarantine": con.sql("SELECT q.*, s.file_name FROM quarantine q JOIN submissions s USING (submission_id)").pl(),
         }

@@ -28,7 +28,7 @@ WITH lines AS (
 )
 SELECT e.role, e.file_name, e.file_sha256, e.source_row, l.raw,
        c.amount, c.numerator, c.denominator, count(*) OVER () AS total
-FROM evidence_rows e
+FROM finding_evidence e
 LEFT JOIN submissions s ON s.file_sha256 = e.file_sha256 AND s.status <> 'duplicate'
 LEFT JOIN lines l ON l.submission_id = s.submission_id AND l.source_row = e.source_row
 LEFT JOIN commitment_lines c

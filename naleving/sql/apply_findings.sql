@@ -13,5 +13,5 @@ ON CONFLICT (finding_id) DO UPDATE SET
     severity = excluded.severity, detail = excluded.detail, status = 'open',
     last_seen_run = excluded.last_seen_run, resolved_run = NULL;
 
-DELETE FROM finding_evidence WHERE finding_id IN (SELECT finding_id FROM derived_findings);
-INSERT INTO finding_evidence BY NAME SELECT * FROM derived_evidence;
+DELETE FROM stored_evidence WHERE finding_id IN (SELECT finding_id FROM derived_findings);
+INSERT INTO stored_evidence BY NAME SELECT * FROM derived_evidence;

@@ -70,7 +70,7 @@ LEFT JOIN (
 
 -- Evidence: the file (by sha256) and row of every line a finding rests on. The lines a
 -- commitment finding counted are not copied here: they are the commitment's counted lines
--- (evidence_rows.sql puts them together), so a night does not rewrite them all.
+-- (finding_evidence.sql puts them together), so a night does not rewrite them all.
 CREATE OR REPLACE TEMP TABLE derived_evidence AS
 SELECT f.finding_id, m.file_name, m.file_sha256, m.source_row, 'toezegging' AS role
 FROM derived_findings f JOIN commitments m USING (commitment_id)

@@ -111,6 +111,6 @@ CREATE TABLE IF NOT EXISTS findings (
     commitment_id VARCHAR, report_type VARCHAR, period VARCHAR, detail VARCHAR,
     status VARCHAR, first_seen_run VARCHAR, last_seen_run VARCHAR, resolved_run VARCHAR
 );
-CREATE TABLE IF NOT EXISTS finding_evidence (
+CREATE TABLE IF NOT EXISTS stored_evidence (
     finding_id VARCHAR, file_name VARCHAR, file_sha256 VARCHAR, source_row BIGINT, role VARCHAR
 );

@@ -49,7 +49,7 @@ LEFT JOIN bonus_value b USING (submission_id, source_row);
 -- read it, and the window over every person's history is computed once a run (counted_lines.sql).
 CREATE TABLE IF NOT EXISTS social_return_valued AS SELECT * FROM social_return_valuation LIMIT 0;
 
--- The lines of the last evaluation under their published name (evidence_rows.sql reads it).
+-- The lines of the last evaluation under their published name (finding_evidence.sql reads it).
 CREATE OR REPLACE VIEW commitment_lines AS SELECT * FROM counted_lines;
 
 -- The published shape of every table of an evidence snapshot (SPEC 5 and the line tables).
@@ -59,7 +59,8 @@ CREATE OR REPLACE VIEW published_quarantine AS SELECT * FROM quarantine;
 CREATE OR REPLACE VIEW published_commitment_status AS
 SELECT * FROM commitment_status WHERE run_id = getvariable('run_id');
 CREATE OR REPLACE VIEW published_findings AS SELECT * FROM findings;
-CREATE OR REPLACE VIEW published_finding_evidence AS SELECT * FROM finding_evidence;
+-- finding_evidence is composed by readers from these rows and commitment_lines (finding_evidence.sql).
+CREATE OR REPLACE VIEW published_stored_evidence AS SELECT * FROM stored_evidence;
 CREATE OR REPLACE VIEW published_runs AS
 SELECT * FROM runs WHERE started_at <= (SELECT started_at FROM runs WHERE run_id = getvariable('run_id'));
 CREATE OR REPLACE VIEW published_contracts AS SELECT * FROM contracts;
