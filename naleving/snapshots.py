@@ -81,8 +81,8 @@ class Snapshot:
 
 
 def attach(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
-    """Views named after the published tables over the snapshot's files; the line tables
-    with their `superseded` mark, as the warehouse shows them; finding_evidence composed as in the warehouse."""
+    """Views named after the published tables over the snapshot's files, as the warehouse
+    shows them: the line tables with their `superseded` mark, finding_evidence whole."""
     for table, names in snapshot.tables().items():
         stored = f"{table}_stored" if table in LINE_TABLES else table
         files = _sql_paths(snapshot.path / name for name in names)
