@@ -136,7 +136,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.Dat
     log.info("Toezeggingen evalueren per %s", as_of.isoformat())
     with transaction(con):
         con.execute("DELETE FROM commitment_status WHERE run_id = ?", [run_id])
-        run_sql(con, "counted_lines", run_id=run_id, as_of=as_of)
+        run_sql(con, "counted_lines", run_id=run_id, as_of=as_of, rules=f"{config.code_version()}|{config.RULE_VERSION}")
         run_sql(con, "commitment_status", run_id=run_id, as_of=as_of)
     return con.execute("SELECT * FROM commitment_status WHERE run_id = ? ORDER BY commitment_id", [run_id]).pl()
 

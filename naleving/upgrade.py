@@ -4,6 +4,8 @@ report_groups and social_return_valued were views; they are tables now. The view
 dropped, and report_groups is filled from the stored lines, as validation fills it.
 finding_evidence was a table holding every counted line of a commitment finding; it is a
 view now over stored_evidence (the table renamed, without those lines) and the counted lines.
+counted_lines was a table rewritten every run; it is a view now over line_contributions,
+which the next evaluation fills for every contract (none has a fingerprint yet).
 """
 from __future__ import annotations
 
@@ -18,9 +20,10 @@ def former_views(con: duckdb.DuckDBPyConnection) -> list[str]:
         "SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name IN ?", [list(FORMER_VIEWS)]).fetchall()]
 
 
-def former_evidence_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute(
-        "SELECT 1 FROM duckdb_tables() WHERE NOT internal AND table_name = 'finding_evidence'").fetchall())
+def former_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [name for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND table_name IN ('finding_evidence', 'counted_lines')"
+    ).fetchall()]
 
 
 def keep_evidence_apart(con: duckdb.DuckDBPyConnection) -> None:

@@ -32,11 +32,13 @@ def connect(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDB
     try:
         if not read_only:
             former = upgrade.former_views(con)
-            evidence_table = upgrade.former_evidence_table(con)
+            tables = upgrade.former_tables(con)
             with transaction(con):
                 upgrade.drop_former_views(con, former)
-                if evidence_table:
+                if "finding_evidence" in tables:
                     upgrade.keep_evidence_apart(con)
+                if "counted_lines" in tables:
+                    con.execute("DROP TABLE counted_lines")
                 run_sql(con, "schema")
                 if "report_groups" in former:
                     upgrade.fill_report_groups(con)

@@ -6,6 +6,7 @@ table utrecht-2025; commitment K-1 is social_return, 1000 hours, linear, toleran
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from naleving import config
@@ -436,3 +437,35 @@ def test_due_equal_to_start_gives_f_1_from_start_on(world):
     on_start = world.run("2025-01-01").status()
     assert (before["expected"], before["status"]) == (0, "not_started")
     assert (on_start["expected"], on_start["status"]) == (1000, "behind")
+
+
+def _contribution_of(world, contract_id: str) -> list[float]:
+    con = duckdb.connect(str(world.warehouse))
+    try:
+        return [r[0] for r in con.execute(
+            "SELECT amount FROM line_contributions WHERE contract_id = ? ORDER BY ALL", [contract_id]).fetchall()]
+    finally:
+        con.close()
+
+
+def _mark(world, contract_id: str) -> None:
+    """Put a value no evaluation would compute on a contract's contributions."""
+    con = duckdb.connect(str(world.warehouse))
+    con.execute("UPDATE line_contributions SET amount = -1 WHERE contract_id = ?", [contract_id])
+    con.close()
+
+
+def test_evaluation_recomputes_only_the_contracts_whose_inputs_changed(world):
+    world.contract().contract(contract_id="C-2").commitment().commitment(commitment_id="K-2", contract_id="C-2")
+    world.report("c1.csv", [sr_line()])
+    world.report("c2.csv", [sr_line(contract_id="C-2")])
+    world.run("2026-11-29")
+    _mark(world, "C-2")
+    world.report("c1-q2.csv", [sr_line(period="2025-Q2", hours="50")])  # new lines for C-1 only
+    second = world.run("2026-11-30")
+    assert _contribution_of(world, "C-2") == [-1]          # untouched: not recomputed
+    assert _contribution_of(world, "C-1") == [50, 100]     # its new file counted
+    assert second.status()["achieved"] == 150
+    world.commitments[1]["target"] = "2000"                 # C-2's register row changed
+    world.run("2026-12-01")
+    assert _contribution_of(world, "C-2") == [100]

@@ -99,11 +99,16 @@ CREATE TABLE IF NOT EXISTS commitment_status (
     numerator DOUBLE, denominator DOUBLE
 );
 
--- The lines each commitment rested on in the last evaluation, with what each contributed.
-CREATE TABLE IF NOT EXISTS counted_lines (
-    run_id VARCHAR, commitment_id VARCHAR, submission_id VARCHAR, source_row BIGINT,
-    amount DOUBLE, numerator DOUBLE, denominator DOUBLE
+-- What each line contributes to each commitment of its contract, whatever the date
+-- (period_end says from when it counts); kept up to date per contract (counted_lines.sql).
+CREATE TABLE IF NOT EXISTS line_contributions (
+    contract_id VARCHAR, commitment_id VARCHAR, submission_id VARCHAR, source_row BIGINT,
+    period_end DATE, amount DOUBLE, numerator DOUBLE, denominator DOUBLE
 );
+-- The fingerprint of each contract's inputs when its contributions were last computed.
+CREATE TABLE IF NOT EXISTS evaluated_contracts (contract_id VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL);
+-- The run and date of the last evaluation: what counted_lines is as of.
+CREATE TABLE IF NOT EXISTS last_evaluation (run_id VARCHAR, as_of DATE);
 
 -- Findings keep their id across runs; status follows whether the last run derived them.
 CREATE TABLE IF NOT EXISTS findings (

@@ -45,11 +45,17 @@ FROM (SELECT *, greatest(0, least(person_hours, 3744 - hours_before)) AS counted
 LEFT JOIN block_values g ON g.table_id = c.block_table AND g.code = c.target_group AND g.kind = 'group'
 LEFT JOIN bonus_value b USING (submission_id, source_row);
 
--- The valuation as of the last evaluation, kept as a table: evaluation and the snapshot both
--- read it, and the window over every person's history is computed once a run (counted_lines.sql).
+-- The valuation of the last evaluation, kept as a table and recomputed only for the contracts
+-- whose inputs changed (counted_lines.sql): the window over a person's history is costly.
 CREATE TABLE IF NOT EXISTS social_return_valued AS SELECT * FROM social_return_valuation LIMIT 0;
 
--- The lines of the last evaluation under their published name (finding_evidence.sql reads it).
+-- The lines each commitment rests on in the last evaluation, with what each contributes:
+-- the contributions of lines whose period ended by its date (SPEC 3).
+CREATE OR REPLACE VIEW counted_lines AS
+SELECT e.run_id, l.commitment_id, l.submission_id, l.source_row, l.amount, l.numerator, l.denominator
+FROM line_contributions l, last_evaluation e
+WHERE l.period_end <= e.as_of;
+-- The same under their published name (finding_evidence.sql reads it).
 CREATE OR REPLACE VIEW commitment_lines AS SELECT * FROM counted_lines;
 
 -- The published shape of every table of an evidence snapshot (SPEC 5 and the line tables).
