@@ -8,6 +8,9 @@ Tables that only grow with new files (the ledger, the quarantine, the accepted l
 kept as parts: each snapshot writes one part with the files received since the previous
 one and hard-links the earlier parts, so a night writes what is new, not the history.
 Which lines a correction replaced is in report_groups; `attach` puts the mark back.
+Tables computed per contract (line contributions, social-return valuation) are parts too:
+a snapshot writes the contracts evaluated anew, and contract_parts names the part that
+holds each contract's current rows.
 """
 from __future__ import annotations
 
@@ -24,21 +27,23 @@ import duckdb
 import polars as pl
 
 from naleving import config
-from naleving.warehouse import sql_text
+from naleving.warehouse import run_sql, sql_text
 
-FORMAT = "naleving-evidence/2"
+FORMAT = "naleving-evidence/3"
 MANIFEST = "manifest.json"
 LATEST = "LATEST"
 NAME = re.compile(r"^(\d{6})-([0-9A-Za-z-]{1,64})$")
 TABLE_NAME = re.compile(r"^[a-z_]{1,64}$")
+_PART_SEQUENCE = r"regexp_extract(s.filename, '-(\d{6})\.parquet$', 1)::INTEGER"  # <table>-NNNNNN.parquet
 LINE_TABLES = {"social_return_lines": "social_return", "recycled_material_lines": "recycled_material",
                "zero_emission_equipment_lines": "zero_emission_equipment"}
-PART_TABLES = ("submissions", "quarantine", *LINE_TABLES)  # one part per snapshot, keyed by submission
-COMPOSED = ("finding_evidence",)  # views over stored tables (sql/finding_evidence.sql)
+SUBMISSION_PARTS = ("submissions", "quarantine", *LINE_TABLES)  # a part per snapshot: its new files
+CONTRACT_PARTS = ("line_contributions", "social_return_valued")  # a part per snapshot: contracts evaluated anew
+COMPOSED = ("finding_evidence", "commitment_lines")  # views over stored tables (sql/*.sql)
 TABLES = (
     "submissions", "quarantine", "commitment_status", "findings", "stored_evidence", "runs",
     "contracts", "commitments", "block_values", "report_groups", *LINE_TABLES,
-    "social_return_valued", "commitment_lines",
+    *CONTRACT_PARTS, "last_evaluation", "contract_parts",
 )
 DISPOSITIONS_DB = "dispositions.sqlite"
 
@@ -84,12 +89,17 @@ def attach(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
     """Views named after the published tables over the snapshot's files, as the warehouse
     shows them: the line tables with their `superseded` mark, finding_evidence whole."""
     for table, names in snapshot.tables().items():
-        stored = f"{table}_stored" if table in LINE_TABLES else table
+        stored = f"{table}_stored" if table in (*LINE_TABLES, *CONTRACT_PARTS) else table
         files = _sql_paths(snapshot.path / name for name in names)
-        con.execute(f"CREATE OR REPLACE VIEW {stored} AS SELECT * FROM read_parquet([{files}])")
+        named = ", filename = true" if table in CONTRACT_PARTS else ""  # the part a row is in
+        con.execute(f"CREATE OR REPLACE VIEW {stored} AS SELECT * FROM read_parquet([{files}]{named})")
     con.execute(sql_text("marked_lines"))
     for table, line_type in LINE_TABLES.items():
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM marked_lines('{line_type}', '{table}_stored')")
+    for table in CONTRACT_PARTS:  # each contract's rows from the part contract_parts names
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT s.* EXCLUDE (filename) FROM {table}_stored s "
+                    f"JOIN contract_parts i ON i.contract_id = s.contract_id AND i.sequence = {_PART_SEQUENCE}")
+    con.execute(sql_text("commitment_lines"))
     con.execute(sql_text("finding_evidence"))
 
 
@@ -145,18 +155,11 @@ def publish(con: duckdb.DuckDBPyConnection, state_dir: Path, run_id: str) -> Sna
     staging.mkdir()
 
     con.execute("SET VARIABLE run_id = ?", [run_id])
-    files, tables = {}, {}
-    earlier = _linked_parts(previous, staging, files, tables)
-    published = f"SELECT submission_id FROM read_parquet([{_sql_paths(earlier)}])" if earlier else \
-        "SELECT NULL::VARCHAR AS submission_id WHERE false"
-    con.execute("CREATE OR REPLACE TEMP TABLE unpublished AS SELECT submission_id FROM submissions "
-                f"WHERE submission_id NOT IN ({published})")
+    earlier = previous if previous is not None and previous.manifest().get("format") == FORMAT else None
+    _unpublished(con, earlier, sequence)
+    files, tables = _linked_parts(con, earlier, staging)
     for table in TABLES:
-        if table in PART_TABLES:
-            part = f"{table}-{sequence:06d}.parquet"
-            query = f"SELECT * FROM published_{table} SEMI JOIN unpublished USING (submission_id)"
-        else:
-            part, query = f"{table}.parquet", f"SELECT * FROM published_{table}"
+        part, query = _part_query(table, sequence)
         rows = con.execute(f"COPY ({query}) TO '{_sql_path(staging / part)}' (FORMAT parquet)").fetchone()[0]
         if rows or not tables.get(table):  # an empty table still gets one part: its columns
             files[part] = {"rows": rows}
@@ -185,24 +188,56 @@ def publish(con: duckdb.DuckDBPyConnection, state_dir: Path, run_id: str) -> Sna
     pointer = root / f".{LATEST}.tmp"
     pointer.write_text(name + "\n", encoding="utf-8")
     os.replace(pointer, root / LATEST)
+    con.execute("DELETE FROM unpublished_contracts")  # published now (again, if this line never ran)
     return Snapshot(sequence, run_id, root / name)
 
 
-def _linked_parts(previous: Snapshot | None, staging: Path, files: dict, tables: dict) -> list[Path]:
-    """Hard-link the previous snapshot's parts into staging (same bytes, same manifest entry);
-    returns the linked parts of the ledger, whose submissions are published already."""
-    if previous is None or previous.manifest().get("format") != FORMAT:
-        return []  # the first snapshot, or one before parts: this one starts them afresh
-    listed = previous.manifest()["files"]
-    for table in PART_TABLES:
-        for name in previous.tables().get(table, []):
+def _unpublished(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, sequence: int) -> None:
+    """Temp tables `unpublished` (submissions no earlier part holds) and `new_contract_parts`
+    (the part that will hold each contract's rows), from the previous snapshot's own files."""
+    ledger, index = (earlier.files("submissions"), earlier.files("contract_parts")) if earlier else ([], [])
+    published = f"SELECT submission_id FROM read_parquet([{_sql_paths(ledger)}])" if ledger else \
+        "SELECT NULL::VARCHAR AS submission_id WHERE false"
+    con.execute("CREATE OR REPLACE TEMP TABLE unpublished AS SELECT submission_id FROM submissions "
+                f"WHERE submission_id NOT IN ({published})")
+    con.execute("CREATE OR REPLACE TEMP TABLE previous_parts AS " + (
+        f"SELECT contract_id, sequence FROM read_parquet([{_sql_paths(index)}])" if index else
+        "SELECT NULL::VARCHAR AS contract_id, NULL::INTEGER AS sequence WHERE false"))
+    run_sql(con, "contract_parts", sequence=sequence)
+
+
+def _part_query(table: str, sequence: int) -> tuple[str, str]:
+    """The file this snapshot writes for a table, and the rows it holds."""
+    if table in SUBMISSION_PARTS:
+        return f"{table}-{sequence:06d}.parquet", f"SELECT * FROM published_{table} SEMI JOIN unpublished USING (submission_id)"
+    if table in CONTRACT_PARTS:
+        return f"{table}-{sequence:06d}.parquet", (
+            f"SELECT * FROM published_{table} WHERE contract_id IN "
+            f"(SELECT contract_id FROM new_contract_parts WHERE sequence = {sequence})")
+    if table == "contract_parts":
+        return "contract_parts.parquet", "SELECT * FROM new_contract_parts ORDER BY contract_id"
+    return f"{table}.parquet", f"SELECT * FROM published_{table}"
+
+
+def _linked_parts(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, staging: Path) -> tuple[dict, dict]:
+    """Hard-link the previous snapshot's parts that still hold current rows into staging
+    (same bytes, same manifest entry); returns the manifest's files and tables so far."""
+    files, tables = {}, {}
+    if earlier is None:
+        return files, tables  # the first snapshot, or one of an earlier format: this one starts afresh
+    listed = earlier.manifest()["files"]
+    referenced = {f"{sequence:06d}" for (sequence,) in con.sql("SELECT DISTINCT sequence FROM new_contract_parts").fetchall()}
+    for table in (*SUBMISSION_PARTS, *CONTRACT_PARTS):
+        for name in earlier.tables().get(table, []):
+            if table in CONTRACT_PARTS and name.removesuffix(".parquet").rsplit("-", 1)[1] not in referenced:
+                continue  # every contract in it was evaluated anew since
             try:
-                os.link(previous.path / name, staging / name)
+                os.link(earlier.path / name, staging / name)
             except OSError:  # another file system, or no hard links: a copy holds the same bytes
-                shutil.copyfile(previous.path / name, staging / name)
+                shutil.copyfile(earlier.path / name, staging / name)
             files[name] = dict(listed[name])
             tables.setdefault(table, []).append(name)
-    return [staging / name for name in tables.get("submissions", [])]
+    return files, tables
 
 
 def _sql_path(path: Path) -> str:

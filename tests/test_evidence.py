@@ -63,6 +63,25 @@ def test_a_night_writes_only_its_new_lines_and_links_the_earlier_parts(two_night
     assert second.read("submissions").height == 4 and pl.read_parquet(second.files("submissions")[-1]).height == 2
 
 
+def test_a_snapshot_writes_only_the_contracts_evaluated_anew(world):
+    world.contract().contract(contract_id="C-2").commitment().commitment(commitment_id="K-2", contract_id="C-2")
+    world.report("c1.csv", [sr_line()])
+    world.report("c2.csv", [sr_line(contract_id="C-2", hours="70")])
+    world.run("2026-11-29")
+    world.report("c1-q2.csv", [sr_line(period="2025-Q2", hours="50")])
+    second = world.run("2026-11-30")
+    first, latest = chain(world)
+    assert first.tables()["line_contributions"] == ["line_contributions-000001.parquet"]
+    earlier, new = latest.files("line_contributions")
+    assert earlier.stat().st_ino == (first.path / earlier.name).stat().st_ino
+    assert set(pl.read_parquet(new)["contract_id"]) == {"C-1"}  # only the contract with a new file
+    assert dict(latest.read("contract_parts").iter_rows()) == {"C-1": 2, "C-2": 1}
+    published = latest.read("commitment_lines").sort("amount")
+    assert published["amount"].to_list() == [50.0, 70.0, 100.0]
+    assert published.drop("run_id").sort("amount").equals(
+        second.sql("SELECT * EXCLUDE (run_id) FROM counted_lines").sort("amount"))
+
+
 def test_manifests_form_a_hash_chain(two_nights):
     first, second = chain(two_nights)
     assert first.manifest()["previous_manifest_sha256"] is None

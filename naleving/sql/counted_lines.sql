@@ -67,6 +67,7 @@ WHERE m.kind = 'zero_emission_equipment' AND NOT l.superseded
         WHEN '>=130'  THEN l.power_kw >= 130
       END;
 
+INSERT INTO unpublished_contracts SELECT contract_id FROM changed_contracts ON CONFLICT DO NOTHING;
 DELETE FROM evaluated_contracts;
 INSERT INTO evaluated_contracts SELECT * FROM contract_inputs;
 DELETE FROM last_evaluation;

@@ -49,15 +49,6 @@ LEFT JOIN bonus_value b USING (submission_id, source_row);
 -- whose inputs changed (counted_lines.sql): the window over a person's history is costly.
 CREATE TABLE IF NOT EXISTS social_return_valued AS SELECT * FROM social_return_valuation LIMIT 0;
 
--- The lines each commitment rests on in the last evaluation, with what each contributes:
--- the contributions of lines whose period ended by its date (SPEC 3).
-CREATE OR REPLACE VIEW counted_lines AS
-SELECT e.run_id, l.commitment_id, l.submission_id, l.source_row, l.amount, l.numerator, l.denominator
-FROM line_contributions l, last_evaluation e
-WHERE l.period_end <= e.as_of;
--- The same under their published name (finding_evidence.sql reads it).
-CREATE OR REPLACE VIEW commitment_lines AS SELECT * FROM counted_lines;
-
 -- The published shape of every table of an evidence snapshot (SPEC 5 and the line tables).
 -- Variable: run_id, the run being published.
 CREATE OR REPLACE VIEW published_submissions AS SELECT * FROM submissions;
@@ -82,6 +73,7 @@ CREATE OR REPLACE VIEW published_social_return_valued AS
 SELECT submission_id, source_row, contract_id, person_ref, period_start, period_end, hours,
        hours_before, counted_hours, capped, value_eur
 FROM social_return_valued;
--- The lines each commitment's achieved value is the sum of, with what each contributes.
-CREATE OR REPLACE VIEW published_commitment_lines AS
-SELECT * FROM counted_lines WHERE run_id = getvariable('run_id');
+-- What each line contributes to each commitment; readers compose commitment_lines from it
+-- and last_evaluation (commitment_lines.sql).
+CREATE OR REPLACE VIEW published_line_contributions AS SELECT * FROM line_contributions;
+CREATE OR REPLACE VIEW published_last_evaluation AS SELECT * FROM last_evaluation;
