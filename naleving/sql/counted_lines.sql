@@ -24,15 +24,15 @@ LEFT JOIN promised p USING (contract_id)
 LEFT JOIN valuation v ON v.table_id = k.block_table
 LEFT JOIN groups g USING (contract_id);
 
-CREATE OR REPLACE TEMP TABLE changed_contracts AS
+DELETE FROM changed_contracts;
+INSERT INTO changed_contracts
 SELECT i.contract_id FROM contract_inputs i LEFT JOIN evaluated_contracts e USING (contract_id)
 WHERE e.fingerprint IS DISTINCT FROM i.fingerprint
 UNION
 SELECT contract_id FROM evaluated_contracts WHERE contract_id NOT IN (SELECT contract_id FROM contracts);
 
 DELETE FROM social_return_valued WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
-INSERT INTO social_return_valued BY NAME
-SELECT * FROM social_return_valuation WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
+INSERT INTO social_return_valued BY NAME SELECT * FROM social_return_valuation;  -- of the changed contracts
 
 DELETE FROM line_contributions WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
 INSERT INTO line_contributions BY NAME

@@ -109,6 +109,8 @@ CREATE TABLE IF NOT EXISTS line_contributions (
 CREATE TABLE IF NOT EXISTS evaluated_contracts (contract_id VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL);
 -- The run and date of the last evaluation: what counted_lines is as of.
 CREATE TABLE IF NOT EXISTS last_evaluation (run_id VARCHAR, as_of DATE);
+-- The contracts the running evaluation recomputes (counted_lines.sql).
+CREATE TABLE IF NOT EXISTS changed_contracts (contract_id VARCHAR PRIMARY KEY);
 -- Contracts evaluated anew since the last evidence snapshot: the next one writes their rows.
 CREATE TABLE IF NOT EXISTS unpublished_contracts (contract_id VARCHAR PRIMARY KEY);
 
