@@ -209,9 +209,9 @@ def _unpublished(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, seque
 def _part_query(table: str, sequence: int) -> tuple[str, str]:
     """The file this snapshot writes for a table, and the rows it holds."""
     if table in SUBMISSION_PARTS:
-        return f"{table}-{sequence:06d}.parquet", f"SELECT * FROM published_{table} SEMI JOIN unpublished USING (submission_id)"
+        return _part_name(table, sequence), f"SELECT * FROM published_{table} SEMI JOIN unpublished USING (submission_id)"
     if table in CONTRACT_PARTS:
-        return f"{table}-{sequence:06d}.parquet", (
+        return _part_name(table, sequence), (
             f"SELECT * FROM published_{table} WHERE contract_id IN "
             f"(SELECT contract_id FROM new_contract_parts WHERE sequence = {sequence})")
     if table == "contract_parts":
@@ -226,10 +226,11 @@ def _linked_parts(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, stag
     if earlier is None:
         return files, tables  # the first snapshot, or one of an earlier format: this one starts afresh
     listed = earlier.manifest()["files"]
-    referenced = {f"{sequence:06d}" for (sequence,) in con.sql("SELECT DISTINCT sequence FROM new_contract_parts").fetchall()}
+    sequences = [sequence for (sequence,) in con.sql("SELECT DISTINCT sequence FROM new_contract_parts").fetchall()]
+    referenced = {_part_name(table, sequence) for table in CONTRACT_PARTS for sequence in sequences}
     for table in (*SUBMISSION_PARTS, *CONTRACT_PARTS):
         for name in earlier.tables().get(table, []):
-            if table in CONTRACT_PARTS and name.removesuffix(".parquet").rsplit("-", 1)[1] not in referenced:
+            if table in CONTRACT_PARTS and name not in referenced:
                 continue  # every contract in it was evaluated anew since
             try:
                 os.link(earlier.path / name, staging / name)
@@ -238,6 +239,10 @@ def _linked_parts(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, stag
             files[name] = dict(listed[name])
             tables.setdefault(table, []).append(name)
     return files, tables
+
+
+def _part_name(table: str, sequence: int) -> str:
+    return f"{table}-{sequence:06d}.parquet"  # attach reads the sequence back (_PART_SEQUENCE)
 
 
 def _sql_path(path: Path) -> str:

@@ -116,9 +116,7 @@ def _validate_batch(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame, contrac
             con.execute(f"INSERT INTO {report_type}_lines BY NAME SELECT * FROM accepted")
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
         if results:
-            con.register("new_groups", pl.concat([validate.report_groups(t, r.accepted) for t, r in results]))
-            run_sql(con, "report_groups")
-            con.unregister("new_groups")
+            record_report_groups(con, [validate.report_groups(t, r.accepted) for t, r in results])
             tally = validate.counts([r for _, r in results])
             con.execute(
                 """UPDATE submissions s SET rows_accepted = t.rows_accepted, rows_quarantined = t.rows_quarantined
@@ -131,12 +129,19 @@ def _validate_batch(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame, contrac
     }
 
 
+def record_report_groups(con: duckdb.DuckDBPyConnection, groups: list[pl.DataFrame]) -> None:
+    """Add report groups (validate.report_groups) and re-rank the group keys they touch."""
+    con.register("new_groups", pl.concat(groups))
+    run_sql(con, "report_groups")
+    con.unregister("new_groups")
+
+
 def evaluate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.DataFrame:
     """Append this run's commitment_status; returns it."""
     log.info("Toezeggingen evalueren per %s", as_of.isoformat())
     with transaction(con):
         con.execute("DELETE FROM commitment_status WHERE run_id = ?", [run_id])
-        run_sql(con, "counted_lines", run_id=run_id, as_of=as_of, rules=f"{config.code_version()}|{config.RULE_VERSION}")
+        run_sql(con, "counted_lines", run_id=run_id, as_of=as_of)
         run_sql(con, "commitment_status", run_id=run_id, as_of=as_of)
     return con.execute("SELECT * FROM commitment_status WHERE run_id = ? ORDER BY commitment_id", [run_id]).pl()
 

@@ -10,42 +10,34 @@ which the next evaluation fills for every contract (none has a fingerprint yet).
 from __future__ import annotations
 
 import duckdb
-import polars as pl
 
 FORMER_VIEWS = ("report_groups", "social_return_valued")
+FORMER_TABLES = ("finding_evidence", "counted_lines")
 
 
-def former_views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [name for (name,) in con.execute(
+def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    """Drop or rename what an earlier version kept differently, before the schema is created;
+    True when report_groups must then be filled (fill_report_groups)."""
+    views = [name for (name,) in con.execute(
         "SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name IN ?", [list(FORMER_VIEWS)]).fetchall()]
-
-
-def former_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [name for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND table_name IN ('finding_evidence', 'counted_lines')"
-    ).fetchall()]
-
-
-def keep_evidence_apart(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("ALTER TABLE finding_evidence RENAME TO stored_evidence")
-    con.execute("DELETE FROM stored_evidence WHERE role = 'geteld'")
-
-
-def drop_former_views(con: duckdb.DuckDBPyConnection, views: list[str]) -> None:
+    tables = [name for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND table_name IN ?", [list(FORMER_TABLES)]).fetchall()]
     for name in views:
         con.execute(f"DROP VIEW {name} CASCADE")
+    if "finding_evidence" in tables:
+        con.execute("ALTER TABLE finding_evidence RENAME TO stored_evidence")
+        con.execute("DELETE FROM stored_evidence WHERE role = 'geteld'")
+    if "counted_lines" in tables:
+        con.execute("DROP TABLE counted_lines")
+    return "report_groups" in views
 
 
 def fill_report_groups(con: duckdb.DuckDBPyConnection) -> None:
     """Every stored line's group, with supersession ranked over all of them."""
-    from naleving import validate
-    from naleving.warehouse import run_sql
+    from naleving import stages, validate
 
-    groups = [
+    stages.record_report_groups(con, [
         validate.report_groups(report_type, con.sql(
             f"SELECT submission_id, contract_id, period_start, period_end, submitted_at FROM {report_type}_lines").pl())
         for report_type in validate.LINE_COLUMNS
-    ]
-    con.register("new_groups", pl.concat(groups))
-    run_sql(con, "report_groups")
-    con.unregister("new_groups")
+    ])

@@ -31,16 +31,10 @@ def connect(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDB
     con = duckdb.connect(str(path), read_only=read_only)
     try:
         if not read_only:
-            former = upgrade.former_views(con)
-            tables = upgrade.former_tables(con)
             with transaction(con):
-                upgrade.drop_former_views(con, former)
-                if "finding_evidence" in tables:
-                    upgrade.keep_evidence_apart(con)
-                if "counted_lines" in tables:
-                    con.execute("DROP TABLE counted_lines")
+                fill_groups = upgrade.before_schema(con)
                 run_sql(con, "schema")
-                if "report_groups" in former:
+                if fill_groups:
                     upgrade.fill_report_groups(con)
             run_sql(con, "marked_lines")
             run_sql(con, "commitment_lines")

@@ -3,7 +3,7 @@
 -- Recomputed only for the contracts whose inputs changed since the last evaluation (their
 -- register rows, valuation table, report groups, or the rules); counted_lines (views.sql)
 -- takes the lines whose period ended by the evaluation's date (SPEC 3).
--- Variables: run_id, as_of, rules (code and rule version).
+-- Variables: run_id, as_of. The run's code and rule version are part of every fingerprint.
 
 -- A contract's inputs, as one fingerprint.
 CREATE OR REPLACE TEMP TABLE contract_inputs AS
@@ -18,8 +18,9 @@ WITH promised AS (
     FROM report_groups GROUP BY ALL
 )
 SELECT k.contract_id,
-       md5(concat_ws('#', getvariable('rules'), k::VARCHAR, p.text, v.text, g.text)) AS fingerprint
+       md5(concat_ws('#', r.code_version, r.rule_version, k::VARCHAR, p.text, v.text, g.text)) AS fingerprint
 FROM contracts k
+JOIN runs r ON r.run_id = getvariable('run_id')
 LEFT JOIN promised p USING (contract_id)
 LEFT JOIN valuation v ON v.table_id = k.block_table
 LEFT JOIN groups g USING (contract_id);
