@@ -14,13 +14,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Iterator, NamedTuple
 
 import polars as pl
 
 from naleving.archive import Archive
-from naleving.readers import UnreadableFile, read_table
+from naleving.csv_batch import read_csv_files
+from naleving.readers import RawTable, UnreadableFile, read_table
 from naleving.schemas import MASKED_BSN
 
 # The column that tells a report's type (SPEC 1.4), and the columns each type needs.
@@ -39,7 +40,9 @@ ANCHORS = frozenset(COMMON_COLUMNS)
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 SETTLED_NS = 2_000_000_000
 BATCH_LINES = 250_000
-READ_CHUNK = 64  # files decided in order, then read side by side
+READ_CHUNK = 512  # files decided in order, then read together
+RECORD_SCHEMA = {"submission_id": pl.String, "source_row": pl.Int64, "decimal_comma": pl.Boolean}
+RECORD_KEYS = tuple(RECORD_SCHEMA)
 log = logging.getLogger(__name__)
 
 
@@ -60,11 +63,7 @@ class Submission:
     status: str                   # received | refused | duplicate
     report_type: str | None = None
     refusal_reason: str | None = None
-    records: pl.DataFrame | None = None   # source_row, decimal_comma, raw (JSON); None when not read
-
-    @property
-    def rows(self) -> int:
-        return 0 if self.records is None else self.records.height
+    rows: int = 0                 # lines read from it
 
     def ledger_row(self, run_id: str) -> dict:
         refused = self.status == "refused"
@@ -75,6 +74,12 @@ class Submission:
             "refusal_reason": self.refusal_reason, "rows_received": self.rows,
             "rows_accepted": 0, "rows_quarantined": self.rows if refused else 0, "run_id": run_id,
         }
+
+
+class NewFile(NamedTuple):
+    name: str
+    sha256: str
+    data: bytes
 
 
 def submission_id(file_name: str, sha256: str) -> str:
@@ -110,15 +115,15 @@ def bsn_suspected(column: str) -> pl.Expr:
     return value.str.contains(r"^\d{9}$").fill_null(False) & (pl.sum_horizontal(digits) % 11 == 0)
 
 
-def _records(frame: pl.DataFrame, decimal_comma: bool) -> pl.DataFrame:
-    """The record as read, one JSON object per line; a suspected BSN never reaches storage."""
+def _records(frame: pl.DataFrame) -> pl.DataFrame:
+    """The records as read, one JSON object of the cells per line; a suspected BSN never reaches storage."""
     if "person_ref" in frame.columns:
         frame = frame.with_columns(
             pl.when(bsn_suspected("person_ref")).then(pl.lit(MASKED_BSN)).otherwise(pl.col("person_ref")).alias("person_ref")
         )
-    cells = [c for c in frame.columns if c != "source_row"]
+    cells = [c for c in frame.columns if c not in RECORD_KEYS]
     raw = pl.struct(cells).struct.json_encode() if cells else pl.lit("{}")
-    return frame.select("source_row", pl.lit(decimal_comma).alias("decimal_comma"), raw.alias("raw"))
+    return frame.select(*RECORD_KEYS, raw.alias("raw"))
 
 
 def _classify(columns: list[str]) -> tuple[str | None, str | None]:
@@ -133,24 +138,53 @@ def _classify(columns: list[str]) -> tuple[str | None, str | None]:
     return report_type, (f"missing_columns:{','.join(missing)}" if missing else None)
 
 
-def receive(data: bytes, file_name: str, sha: str, received_at: datetime) -> Submission:
-    """Read one new file into a submission: its raw records, or the reason it is refused."""
-    base = dict(submission_id=submission_id(file_name, sha), file_name=file_name, file_sha256=sha, received_at=received_at)
+def read_files(files: list[NewFile], received_at: datetime, workers: ThreadPoolExecutor) -> tuple[list[Submission], pl.DataFrame]:
+    """Read new files into submissions and their records (RECORD_KEYS and raw); a file that
+    cannot be read is refused with the reason. Plain CSV files are read together, the others
+    one by one on `workers`."""
+    csv = [i for i, f in enumerate(files) if PurePath(f.name).suffix.lower() == ".csv"]
+    chunk = read_csv_files([files[i].data for i in csv], ANCHORS)
+    ids = [submission_id(f.name, f.sha256) for f in files]
+    headers = {csv[i]: columns for i, columns in chunk.headers.items()}
+    to_id = pl.col("file").replace_strict({i: ids[csv[i]] for i in chunk.headers}, return_dtype=pl.String)
+    records = [_records(lines.with_columns(to_id.alias("submission_id")).drop("file")) for lines in chunk.lines.values()]
+
+    alone = sorted({csv[i] for i in chunk.left} | set(range(len(files))) - set(csv))
+    unreadable = {}
+    for i, table in zip(alone, workers.map(lambda i: _read_alone(files[i]), alone)):
+        if isinstance(table, UnreadableFile):
+            unreadable[i] = f"unreadable:{table}"
+            continue
+        headers[i] = tuple(c for c in table.frame.columns if c != "source_row")
+        records.append(_records(table.frame.with_columns(
+            pl.lit(ids[i]).alias("submission_id"), pl.lit(table.decimal_comma).alias("decimal_comma"))))
+    records = pl.concat(records) if records else pl.DataFrame(schema={**RECORD_SCHEMA, "raw": pl.String})
+    rows = dict(records.group_by("submission_id").len().iter_rows())
+
+    submissions = []
+    for i, f in enumerate(files):
+        base = dict(submission_id=ids[i], file_name=f.name, file_sha256=f.sha256, received_at=received_at)
+        if i in unreadable:
+            submissions.append(Submission(**base, status="refused", refusal_reason=unreadable[i]))
+            continue
+        report_type, refusal = _classify(list(headers[i]))
+        submissions.append(Submission(**base, status="refused" if refusal else "received", report_type=report_type,
+                                      refusal_reason=refusal, rows=rows.get(ids[i], 0)))
+    return submissions, records
+
+
+def _read_alone(file: NewFile) -> RawTable | UnreadableFile:
     try:
-        table = read_table(data, file_name, ANCHORS)
+        return read_table(file.data, file.name, ANCHORS)
     except UnreadableFile as error:
-        return Submission(**base, status="refused", refusal_reason=f"unreadable:{error}")
-    records = _records(table.frame, table.decimal_comma)
-    report_type, refusal = _classify(table.frame.columns)
-    if refusal:
-        return Submission(**base, status="refused", report_type=report_type, refusal_reason=refusal, records=records)
-    return Submission(**base, status="received", report_type=report_type, records=records)
+        return error
 
 
 @dataclass
 class Batch:
     """Files taken in together: stored in one transaction, so memory stays bounded on a long night."""
     submissions: list[Submission] = field(default_factory=list)
+    records: list[pl.DataFrame] = field(default_factory=list)  # RECORD_KEYS and raw
     opened: list[tuple[str, int, int, str]] = field(default_factory=list)  # name, size, mtime_ns, sha256
     lines: int = 0
 
@@ -166,9 +200,9 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
     settled_before = time.time_ns() - SETTLED_NS
     batch = Batch()
     paths = report_files(data_dir)
-    step = max(100, len(paths) // 20)  # about twenty progress lines on a long night
-    # Reading is mostly polars work, which runs outside the interpreter lock: a thread per core.
-    with ThreadPoolExecutor(os.cpu_count() or 1) as readers:
+    step = max(READ_CHUNK, len(paths) // 20)  # about twenty progress lines on a long night
+    # Reading odd files is mostly polars work, which runs outside the interpreter lock: a thread per core.
+    with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
         for start in range(0, len(paths), READ_CHUNK):
             chunk = paths[start:start + READ_CHUNK]
             if (start + len(chunk)) // step > start // step or start + len(chunk) == len(paths):
@@ -188,10 +222,12 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
                     continue
                 known_sha.add(sha)
                 archive.keep(data, sha)
-                new.append((data, name, sha, received_at))
-            for submission in readers.map(lambda args: receive(*args), new):
-                batch.submissions.append(submission)
-                batch.lines += submission.rows
+                new.append(NewFile(name, sha, data))
+            if new:
+                submissions, records = read_files(new, received_at, workers)
+                batch.submissions += submissions
+                batch.records.append(records)
+                batch.lines += records.height
             if batch.lines >= BATCH_LINES:
                 yield batch
                 batch = Batch()

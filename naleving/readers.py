@@ -168,9 +168,9 @@ def _cell_text(s: pl.Expr, f: pl.Expr, b: pl.Expr, t: pl.Expr) -> pl.Expr:
 # --- shared: blank rows, header row, column names --------------------------------------
 
 
-def _clean(grid: pl.DataFrame) -> pl.DataFrame:
-    """Strip cells, empty -> null, drop blank rows (all cells empty)."""
-    cells = [c for c in grid.columns if c != "source_row"]
+def _clean(grid: pl.DataFrame, keys: tuple[str, ...] = ("source_row",)) -> pl.DataFrame:
+    """Strip cells (every column but `keys`), empty -> null, drop blank rows (all cells empty)."""
+    cells = [c for c in grid.columns if c not in keys]
     grid = grid.with_columns(pl.col(cells).str.strip_chars().replace("", None))
     return grid.filter(pl.any_horizontal(pl.col(cells).is_not_null())) if cells else grid.clear()
 

@@ -64,21 +64,16 @@ def _store_batch(con: duckdb.DuckDBPyConnection, batch: ingest.Batch, run_id: st
     found = batch.submissions
     stats = pl.DataFrame(batch.opened, schema=FILES_ON_RECORD, orient="row")
     ledger = pl.DataFrame([s.ledger_row(run_id) for s in found], schema=ingest.LEDGER_SCHEMA)
-    read = [s.records.with_columns(pl.lit(s.submission_id).alias("submission_id")) for s in found if s.records is not None]
-    refused = [
-        s.records.select("source_row", pl.lit(s.refusal_reason.split(":")[0]).alias("reasons"), "raw")
-        .with_columns(pl.lit(s.submission_id).alias("submission_id"))
-        for s in found if s.status == "refused" and s.records is not None
-    ]
+    records = pl.concat(batch.records) if batch.records else None
+    refused = ledger.filter(pl.col("status") == "refused").select(
+        "submission_id", pl.col("refusal_reason").str.split(":").list.first().alias("reasons"))
     with transaction(con):  # on record only together with what was read from them
         con.execute("INSERT OR REPLACE INTO files_on_record SELECT * FROM stats")
         con.execute("INSERT INTO submissions BY NAME SELECT * FROM ledger")
-        if read:
-            records = pl.concat(read)
+        if records is not None:
             con.execute("INSERT INTO raw_records BY NAME SELECT * FROM records")
-        if refused:
-            quarantined = pl.concat(refused)
-            con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
+            con.execute("""INSERT INTO quarantine BY NAME
+                           SELECT r.submission_id, r.source_row, f.reasons, r.raw FROM records r JOIN refused f USING (submission_id)""")
     return ledger
 
 

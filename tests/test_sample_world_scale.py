@@ -1,11 +1,12 @@
 """The generated part of the sample world: sizes, formats, determinism, the night."""
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from naleving import sample_world
-from naleving.ingest import receive
+from naleving.ingest import NewFile, read_files
 
 CONTRACTS = 300
 
@@ -42,12 +43,14 @@ def test_messy_formats_occur(world):
 
 
 def test_every_file_is_read_as_its_report_type(world):
+    files = [NewFile(name, f"{i:064x}", data) for i, (name, data) in enumerate(generated_files(world).items())]
+    with ThreadPoolExecutor(2) as workers:
+        submissions, _ = read_files(files, None, workers)
     statuses = {}
-    for name, data in generated_files(world).items():
-        submission = receive(data, name, "0" * 64, None)
+    for submission in submissions:
         statuses[submission.status] = statuses.get(submission.status, 0) + 1
         if submission.status == "received":
-            assert submission.rows > 0, name
+            assert submission.rows > 0, submission.file_name
     assert statuses.get("received", 0) >= 0.99 * sum(statuses.values())
 
 

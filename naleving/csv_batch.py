@@ -1,0 +1,124 @@
+"""Reading many plain CSV files in one pass (SPEC 1.1), with the result `readers.read_table`
+gives for each of them.
+
+Reading file by file costs milliseconds of fixed work per file, minutes for a national
+history. Most files need no judgement: the header is their first line, no line is wider than
+the header and no quoted field spans lines. Those are split, parsed and cleaned here together,
+a whole chunk of files in one polars pass; every other file (XLSX, title blocks, ragged lines,
+unreadable bytes) is left to `read_table`, which knows how to judge it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from naleving.columns import canonical_name
+from naleving.readers import UnreadableFile, _clean, _decode
+
+_QUOTED = r'"[^"]*"'
+
+
+@dataclass(frozen=True)
+class CsvChunk:
+    headers: dict[int, tuple[str, ...]]         # file (index into the chunk) -> its columns, for the files read here
+    lines: dict[tuple[str, ...], pl.DataFrame]  # header -> "file", "source_row", "decimal_comma", then its columns
+    left: set[int]                              # files for `read_table`
+
+
+def read_csv_files(contents: list[bytes], anchors: frozenset[str]) -> CsvChunk:
+    """Read the plain CSV files among `contents` (each named *.csv): their data lines, grouped
+    by header, cells stripped and empty -> null, as `read_table` would give them."""
+    left: set[int] = set()
+    texts: dict[int, str] = {}
+    for i, data in enumerate(contents):
+        try:
+            texts[i] = _decode(data)[0]
+        except UnreadableFile:
+            left.add(i)
+    lines = _lines(texts)
+    # A quote left open on a line may start a field that spans lines: judged file by file.
+    odd_quotes = pl.col("line").str.count_matches('"', literal=True) % 2 == 1
+    left |= set(lines.filter(odd_quotes)["file"])
+    lines = lines.filter(~pl.col("file").is_in(list(left)))
+
+    chunk = CsvChunk({}, {}, left)
+    for (delimiter,), part in lines.partition_by("delimiter", as_dict=True).items():
+        grid = _parse(part, delimiter)
+        if grid is None:
+            left |= set(part["file"])
+        else:
+            _by_header(grid, anchors, chunk)
+    return chunk
+
+
+def _lines(texts: dict[int, str]) -> pl.DataFrame:
+    """Non-blank physical lines of every file with their line numbers and the file's delimiter:
+    the one that dominates its first line, which `read_table` tries first."""
+    frame = pl.DataFrame({"file": list(texts), "text": list(texts.values())}, schema={"file": pl.Int64, "text": pl.String})
+    text = pl.col("text").str.replace_all("\r\n", "\n", literal=True).str.replace_all("\r", "\n", literal=True)
+    lines = (
+        frame.select("file", text.str.split("\n").alias("line"))
+        .with_columns(pl.int_ranges(1, pl.col("line").list.len() + 1, dtype=pl.Int64).alias("source_row"))
+        .explode("line", "source_row")
+        .filter(pl.col("line").str.strip_chars() != "")
+    )
+    unquoted = pl.col("line").str.replace_all(_QUOTED, "")
+    semicolons, commas = unquoted.str.count_matches(";", literal=True), unquoted.str.count_matches(",", literal=True)
+    first = pl.col("file").is_first_distinct()  # lines are in file order
+    leading = pl.when(first).then(pl.when(semicolons > commas).then(pl.lit(";")).otherwise(pl.lit(",")))
+    return lines.with_columns(leading.forward_fill().alias("delimiter"))
+
+
+def _parse(lines: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
+    """file, source_row, decimal_comma and the cells (c0, c1, …) of every non-blank row, or None
+    when the lines do not parse into one row each."""
+    width = int(lines["line"].str.replace_all(_QUOTED, "").str.count_matches(delimiter, literal=True).max()) + 1
+    header = delimiter.join(f"c{i}" for i in range(width))
+    body = lines["line"].str.join("\n")[0]
+    try:
+        grid = pl.read_csv(f"{header}\n{body}\n".encode(), separator=delimiter, has_header=True,
+                           infer_schema=False, quote_char='"')
+    except pl.exceptions.PolarsError:
+        return None
+    if grid.height != lines.height:
+        return None
+    keys = lines.select("file", "source_row", pl.lit(delimiter == ";").alias("decimal_comma"))
+    return _clean(pl.concat([keys, grid], how="horizontal"), keys=tuple(keys.columns))
+
+
+def _by_header(grid: pl.DataFrame, anchors: frozenset[str], chunk: CsvChunk) -> None:
+    """Split the rows into each file's header and data; files whose header is plain go into
+    `chunk` by header, the others into `chunk.left`."""
+    cells = grid.columns[3:]
+    is_header = pl.col("file").is_first_distinct()
+    header, data = grid.filter(is_header), grid.filter(~is_header)
+    labels = header.unpivot(index="file", on=cells, variable_name="cell", value_name="label")
+    names = {label: canonical_name(label) for label in labels["label"].drop_nulls().unique()}
+    position = pl.col("cell").str.strip_prefix("c").cast(pl.Int64)
+    # Plain: named cells first, then only empty ones, and no data line reaching past the names.
+    per_file = (
+        labels.with_columns(position.alias("position"), pl.col("label").replace_strict(names, default=None))
+        .sort("file", "position")
+        .group_by("file", maintain_order=True)
+        .agg(pl.col("label").drop_nulls().alias("names"),
+             pl.col("position").filter(pl.col("label").is_null()).min().fill_null(len(cells)).alias("named"))
+        .join(_data_width(data, cells), on="file", how="left")
+        .filter((pl.col("names").list.len() == pl.col("named")) & (pl.col("width").fill_null(0) <= pl.col("named")))
+    )
+    chunk.left.update(set(header["file"]) - set(per_file["file"]))
+    for (names_of_header,), files in per_file.group_by(pl.col("names").list.join("\x1f"), maintain_order=True):
+        columns = tuple(names_of_header.split("\x1f"))
+        if len(set(columns)) < len(columns) or not anchors <= set(columns):
+            chunk.left.update(files["file"])  # a title block above the header, or a name used twice
+            continue
+        chunk.headers.update(dict.fromkeys(files["file"], columns))
+        lines = data.filter(pl.col("file").is_in(files["file"].implode())).select(
+            "file", "source_row", "decimal_comma", *(pl.col(c).alias(n) for c, n in zip(cells, columns)))
+        chunk.lines[columns] = pl.concat([chunk.lines[columns], lines]) if columns in chunk.lines else lines
+
+
+def _data_width(data: pl.DataFrame, cells: list[str]) -> pl.DataFrame:
+    """Per file, how many cells its widest data line fills (up to its last non-empty cell)."""
+    last = pl.max_horizontal([pl.when(pl.col(c).is_not_null()).then(pl.lit(i + 1)) for i, c in enumerate(cells)])
+    return data.group_by("file").agg(last.max().alias("width"))
