@@ -18,7 +18,6 @@ from naleving.archive import Archive
 from naleving.register import load_register, register_files
 from naleving.warehouse import run_sql, transaction
 
-REPORT_TYPES = tuple(validate.LINE_COLUMNS)
 FILES_ON_RECORD = {"file_name": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "file_sha256": pl.String}
 log = logging.getLogger(__name__)
 
@@ -71,15 +70,15 @@ def _store_batch(con: duckdb.DuckDBPyConnection, batch: ingest.Batch, run_id: st
         con.execute("INSERT OR REPLACE INTO files_on_record SELECT * FROM stats")
         con.execute("INSERT INTO submissions BY NAME SELECT * FROM ledger")
         if records is not None:
-            con.execute("INSERT INTO raw_records BY NAME SELECT * FROM records")
+            con.execute("INSERT INTO pending_records BY NAME SELECT * FROM records ANTI JOIN refused USING (submission_id)")
             con.execute("""INSERT INTO quarantine BY NAME
                            SELECT r.submission_id, r.source_row, f.reasons, r.raw FROM records r JOIN refused f USING (submission_id)""")
     return ledger
 
 
 def validate_received(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Validate the lines of every submission received but not yet validated, a batch of
-    files at a time (each batch lands whole); the rules look within one file at most."""
+    """Validate the pending lines of every submission received but not yet validated, a batch
+    of files at a time (each batch lands whole); the rules look within one file at most."""
     contracts = con.sql("SELECT * FROM contracts").pl()
     block_values = con.sql("SELECT * FROM block_values").pl()
     pending = con.sql(
@@ -94,17 +93,15 @@ def validate_received(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def _validate_batch(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame, contracts: pl.DataFrame,
                     block_values: pl.DataFrame) -> dict[str, int]:
+    # DuckDB reads the cells out of the JSON on both cores while fetching
+    pending = con.execute(
+        """SELECT s.report_type, p.*, json_extract_string(p.raw, $paths) AS cells
+           FROM pending_records p JOIN submissions s USING (submission_id) SEMI JOIN batch USING (submission_id)""",
+        {"paths": [f"$.{c}" for c in validate.RAW_COLUMNS]}).pl()
     results = []
-    for report_type in REPORT_TYPES:
-        records = con.execute(
-            """SELECT r.submission_id, r.source_row, r.decimal_comma, r.raw
-               FROM raw_records r JOIN submissions s USING (submission_id) SEMI JOIN batch USING (submission_id)
-               WHERE s.report_type = ?""",
-            [report_type],
-        ).pl()
-        if records.height:
-            log.info("Valideren: %d regels %s", records.height, report_type)
-            results.append((report_type, validate.validate_lines(report_type, records, contracts, block_values)))
+    for (report_type,), records in sorted(pending.partition_by("report_type", as_dict=True).items()):
+        log.info("Valideren: %d regels %s", records.height, report_type)
+        results.append((report_type, validate.validate_lines(report_type, records.drop("report_type"), contracts, block_values)))
     with transaction(con):
         for report_type, result in results:
             accepted, quarantined = result.accepted, result.quarantine
@@ -117,6 +114,7 @@ def _validate_batch(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame, contrac
                 """UPDATE submissions s SET rows_accepted = t.rows_accepted, rows_quarantined = t.rows_quarantined
                    FROM tally t WHERE s.submission_id = t.submission_id"""
             )
+        con.execute("DELETE FROM pending_records WHERE submission_id IN (SELECT submission_id FROM batch)")
         con.execute("UPDATE submissions SET status = 'accepted' WHERE submission_id IN (SELECT submission_id FROM batch)")
     return {
         "lines_accepted": sum(r.accepted.height for _, r in results),

@@ -6,13 +6,15 @@ finding_evidence was a table holding every counted line of a commitment finding;
 view now over stored_evidence (the table renamed, without those lines) and the counted lines.
 counted_lines was a table rewritten every run; it is a view now over line_contributions,
 which the next evaluation fills for every contract (none has a fingerprint yet).
+raw_records kept every line read; pending_records keeps the lines not validated yet, the
+rest being a second copy of what the line tables and quarantine hold.
 """
 from __future__ import annotations
 
 import duckdb
 
 FORMER_VIEWS = ("report_groups", "social_return_valued")
-FORMER_TABLES = ("finding_evidence", "counted_lines")
+FORMER_TABLES = ("finding_evidence", "counted_lines", "raw_records")
 
 
 def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -29,6 +31,10 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("DELETE FROM stored_evidence WHERE role = 'geteld'")
     if "counted_lines" in tables:
         con.execute("DROP TABLE counted_lines")
+    if "raw_records" in tables:
+        con.execute("""DELETE FROM raw_records WHERE submission_id NOT IN
+                       (SELECT submission_id FROM submissions WHERE status = 'received')""")
+        con.execute("ALTER TABLE raw_records RENAME TO pending_records")
     return "report_groups" in views
 
 

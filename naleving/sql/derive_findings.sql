@@ -62,9 +62,13 @@ SELECT left(sha256('data_quality|' || s.submission_id), 16), 'data_quality', 'lo
 FROM new_problem_files s
 -- the contract most lines of the file name, so the finding reaches its contract manager
 LEFT JOIN (
-    SELECT submission_id, mode(json_extract_string(raw, '$.contract_id')) AS contract_id
-    FROM raw_records SEMI JOIN new_problem_files USING (submission_id)
-    WHERE json_extract_string(raw, '$.contract_id') IN (SELECT contract_id FROM contracts)
+    SELECT submission_id, mode(contract_id) AS contract_id FROM (
+        SELECT submission_id, json_extract_string(raw, '$.contract_id') AS contract_id FROM quarantine
+        UNION ALL SELECT submission_id, contract_id FROM social_return_lines
+        UNION ALL SELECT submission_id, contract_id FROM recycled_material_lines
+        UNION ALL SELECT submission_id, contract_id FROM zero_emission_equipment_lines
+    ) SEMI JOIN new_problem_files USING (submission_id)
+    WHERE contract_id IN (SELECT contract_id FROM contracts)
     GROUP BY submission_id
 ) f USING (submission_id);
 

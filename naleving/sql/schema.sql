@@ -49,11 +49,14 @@ CREATE TABLE IF NOT EXISTS files_on_record (
     file_name VARCHAR PRIMARY KEY, size BIGINT NOT NULL, mtime_ns BIGINT NOT NULL, file_sha256 VARCHAR NOT NULL
 );
 -- Every record of every file read, as read (BSN values masked); validation works from here.
-CREATE TABLE IF NOT EXISTS raw_records (
+-- Lines read from received files, waiting for validation. Validation moves a file's lines
+-- to its report type's lines or to quarantine in one transaction, so only the lines of
+-- files not yet validated stay here.
+CREATE TABLE IF NOT EXISTS pending_records (
     submission_id VARCHAR NOT NULL,
     source_row    BIGINT NOT NULL,
     decimal_comma BOOLEAN NOT NULL,       -- the file's number convention
-    raw           VARCHAR NOT NULL        -- JSON object of the record's cells
+    raw           VARCHAR NOT NULL        -- JSON object of the record's cells (BSN masked)
 );
 CREATE TABLE IF NOT EXISTS quarantine (
     submission_id VARCHAR NOT NULL,
