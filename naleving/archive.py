@@ -16,6 +16,7 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 class Archive:
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._ready = False  # root made and closed to others
 
     def path(self, sha256: str) -> Path:
         if not SHA256.match(sha256):
@@ -27,11 +28,14 @@ class Archive:
         sha256 = sha256 or hashlib.sha256(data).hexdigest()
         target = self.path(sha256)
         if not target.exists():
-            self.root.mkdir(parents=True, exist_ok=True)
-            os.chmod(self.root, 0o700)
+            if not self._ready:
+                self.root.mkdir(parents=True, exist_ok=True)
+                os.chmod(self.root, 0o700)
+                self._ready = True
             staging = target.with_name(f".{sha256}.tmp")
-            staging.write_bytes(data)
-            os.chmod(staging, 0o400)
+            descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o400)
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(data)
             os.replace(staging, target)  # a reader never sees half a file
         return sha256
 

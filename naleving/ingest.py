@@ -23,6 +23,7 @@ from naleving.archive import Archive
 from naleving.csv_batch import read_csv_files
 from naleving.readers import RawTable, UnreadableFile, read_table
 from naleving.schemas import MASKED_BSN
+from naleving.validate import RAW_COLUMNS
 
 # The column that tells a report's type (SPEC 1.4), and the columns each type needs.
 TYPE_MARKERS = {
@@ -116,14 +117,15 @@ def bsn_suspected(column: str) -> pl.Expr:
 
 
 def _records(frame: pl.DataFrame) -> pl.DataFrame:
-    """The records as read, one JSON object of the cells per line; a suspected BSN never reaches storage."""
+    """The records as read, one JSON object of the cells per line, and the cells validation
+    types; a suspected BSN never reaches storage."""
     if "person_ref" in frame.columns:
         frame = frame.with_columns(
             pl.when(bsn_suspected("person_ref")).then(pl.lit(MASKED_BSN)).otherwise(pl.col("person_ref")).alias("person_ref")
         )
     cells = [c for c in frame.columns if c not in RECORD_KEYS]
     raw = pl.struct(cells).struct.json_encode() if cells else pl.lit("{}")
-    return frame.select(*RECORD_KEYS, raw.alias("raw"))
+    return frame.select(*RECORD_KEYS, raw.alias("raw"), *(c for c in cells if c in RAW_COLUMNS))
 
 
 def _classify(columns: list[str]) -> tuple[str | None, str | None]:
@@ -139,7 +141,7 @@ def _classify(columns: list[str]) -> tuple[str | None, str | None]:
 
 
 def read_files(files: list[NewFile], received_at: datetime, workers: ThreadPoolExecutor) -> tuple[list[Submission], pl.DataFrame]:
-    """Read new files into submissions and their records (RECORD_KEYS and raw); a file that
+    """Read new files into submissions and their records (RECORD_KEYS, raw, cells); a file that
     cannot be read is refused with the reason. Plain CSV files are read together, the others
     one by one on `workers`."""
     csv = [i for i, f in enumerate(files) if PurePath(f.name).suffix.lower() == ".csv"]
@@ -158,7 +160,7 @@ def read_files(files: list[NewFile], received_at: datetime, workers: ThreadPoolE
         headers[i] = tuple(c for c in table.frame.columns if c != "source_row")
         records.append(_records(table.frame.with_columns(
             pl.lit(ids[i]).alias("submission_id"), pl.lit(table.decimal_comma).alias("decimal_comma"))))
-    records = pl.concat(records) if records else pl.DataFrame(schema={**RECORD_SCHEMA, "raw": pl.String})
+    records = pl.concat(records, how="diagonal") if records else pl.DataFrame(schema={**RECORD_SCHEMA, "raw": pl.String})
     rows = dict(records.group_by("submission_id").len().iter_rows())
 
     submissions = []
@@ -184,7 +186,7 @@ def _read_alone(file: NewFile) -> RawTable | UnreadableFile:
 class Batch:
     """Files taken in together: stored in one transaction, so memory stays bounded on a long night."""
     submissions: list[Submission] = field(default_factory=list)
-    records: list[pl.DataFrame] = field(default_factory=list)  # RECORD_KEYS and raw
+    records: list[pl.DataFrame] = field(default_factory=list)  # RECORD_KEYS, raw and cells
     opened: list[tuple[str, int, int, str]] = field(default_factory=list)  # name, size, mtime_ns, sha256
     lines: int = 0
 

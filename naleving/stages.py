@@ -16,7 +16,7 @@ import polars as pl
 from naleving import config, ingest, validate
 from naleving.archive import Archive
 from naleving.register import load_register, register_files
-from naleving.warehouse import run_sql, transaction
+from naleving.warehouse import run_sql, transaction, uncompressed
 
 FILES_ON_RECORD = {"file_name": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "file_sha256": pl.String}
 log = logging.getLogger(__name__)
@@ -63,14 +63,15 @@ def _store_batch(con: duckdb.DuckDBPyConnection, batch: ingest.Batch, run_id: st
     found = batch.submissions
     stats = pl.DataFrame(batch.opened, schema=FILES_ON_RECORD, orient="row")
     ledger = pl.DataFrame([s.ledger_row(run_id) for s in found], schema=ingest.LEDGER_SCHEMA)
-    records = pl.concat(batch.records) if batch.records else None
+    records = pl.concat(batch.records, how="diagonal") if batch.records else None
     refused = ledger.filter(pl.col("status") == "refused").select(
         "submission_id", pl.col("refusal_reason").str.split(":").list.first().alias("reasons"))
     with transaction(con):  # on record only together with what was read from them
         con.execute("INSERT OR REPLACE INTO files_on_record SELECT * FROM stats")
         con.execute("INSERT INTO submissions BY NAME SELECT * FROM ledger")
         if records is not None:
-            con.execute("INSERT INTO pending_records BY NAME SELECT * FROM records ANTI JOIN refused USING (submission_id)")
+            with uncompressed(con):  # pending lines are read once, then deleted: not worth compressing
+                con.execute("INSERT INTO pending_records BY NAME SELECT * FROM records ANTI JOIN refused USING (submission_id)")
             con.execute("""INSERT INTO quarantine BY NAME
                            SELECT r.submission_id, r.source_row, f.reasons, r.raw FROM records r JOIN refused f USING (submission_id)""")
     return ledger
@@ -93,11 +94,9 @@ def validate_received(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def _validate_batch(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame, contracts: pl.DataFrame,
                     block_values: pl.DataFrame) -> dict[str, int]:
-    # DuckDB reads the cells out of the JSON on both cores while fetching
-    pending = con.execute(
-        """SELECT s.report_type, p.*, json_extract_string(p.raw, $paths) AS cells
-           FROM pending_records p JOIN submissions s USING (submission_id) SEMI JOIN batch USING (submission_id)""",
-        {"paths": [f"$.{c}" for c in validate.RAW_COLUMNS]}).pl()
+    pending = con.sql(
+        """SELECT s.report_type, p.* FROM pending_records p JOIN submissions s USING (submission_id)
+           SEMI JOIN batch USING (submission_id)""").pl()
     results = []
     for (report_type,), records in sorted(pending.partition_by("report_type", as_dict=True).items()):
         log.info("Valideren: %d regels %s", records.height, report_type)

@@ -118,11 +118,9 @@ def _codes_of_table(frame: pl.DataFrame, block_values: pl.DataFrame) -> pl.DataF
 
 
 def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFrame, block_values: pl.DataFrame) -> Validated:
-    """records: submission_id, source_row, decimal_comma, raw and cells (the raw values of
-    RAW_COLUMNS, a list) — all lines of one report type."""
+    """records: submission_id, source_row, decimal_comma, raw and RAW_COLUMNS — all lines of one report type."""
     # in file order, whatever order storage gave: "every copy after the first" depends on it
     frame = records.sort("submission_id", "source_row").with_row_index("_line")
-    frame = frame.with_columns(pl.col("cells").list.to_struct(fields=RAW_COLUMNS)).unnest("cells")
     if report_type == "social_return":
         frame = _social_return_needs(frame)
     frame = parse_fields(frame, [*COMMON_FIELDS, *TYPE_FIELDS[report_type]], pl.col("decimal_comma"))

@@ -10,6 +10,13 @@ import duckdb
 from naleving import upgrade
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+SETTINGS = {
+    # A night lands batches of ~250,000 lines; checkpointing after each rewrote the tables
+    # again and again. The log is folded in once it is this big, and when the warehouse closes.
+    "checkpoint_threshold": "1GB",
+    # DuckDB's share of the 4 GiB a run may use; beyond it, joins spill to disk (<warehouse>.tmp).
+    "memory_limit": "2GB",
+}
 
 
 def sql_text(name: str) -> str:
@@ -28,14 +35,13 @@ def connect(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDB
     """Open the warehouse with its schema in place, and always close it."""
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect(str(path), read_only=read_only, config=SETTINGS)
     try:
         if not read_only:
             with transaction(con):
-                fill_groups = upgrade.before_schema(con)
+                former = upgrade.before_schema(con)
                 run_sql(con, "schema")
-                if fill_groups:
-                    upgrade.fill_report_groups(con)
+                upgrade.after_schema(con, former)
             run_sql(con, "marked_lines")
             run_sql(con, "commitment_lines")
             run_sql(con, "views")
@@ -43,6 +49,16 @@ def connect(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDB
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def uncompressed(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Rows written meanwhile are stored as they are: for data kept briefly, compressing costs more than it saves."""
+    con.execute("SET force_compression = 'uncompressed'")
+    try:
+        yield con
+    finally:
+        con.execute("RESET force_compression")
 
 
 @contextmanager

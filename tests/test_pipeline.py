@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from naleving import ingest, warehouse
+from naleving import ingest, validate, warehouse
 from naleving.cli import main
 from pipelines.definitions import defs
 from pipelines.resources import Naleving
@@ -253,7 +253,8 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
     con.execute("DROP VIEW counted_lines")  # a table rewritten every run
     con.execute("CREATE TABLE counted_lines AS SELECT 1 AS x")
     # every line read, as JSON only; one file received but not validated yet
-    con.execute("ALTER TABLE pending_records RENAME TO raw_records")
+    con.execute("DROP TABLE pending_records")
+    con.execute("CREATE TABLE raw_records (submission_id VARCHAR, source_row BIGINT, decimal_comma BOOLEAN, raw VARCHAR)")
     waiting = {k: v or None for k, v in sr_line(person_ref="P-9", hours="12,5", submitted_at="2025-04-25").items()}
     con.execute("INSERT INTO raw_records SELECT submission_id, 2, true, ? FROM submissions WHERE file_name = 'reports/a.csv'",
                 [json.dumps(waiting)])
@@ -265,7 +266,13 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
     with warehouse.connect(world.warehouse) as con:
         assert con.sql(groups).fetchall() == before
         assert con.sql("SELECT * FROM finding_evidence ORDER BY ALL").fetchall() == evidence
-        assert con.sql("SELECT submission_id, raw->>'person_ref' FROM pending_records").fetchall() == [("w", "P-9")]
+        assert con.sql("SELECT submission_id, person_ref, hours FROM pending_records").fetchall() == [("w", "P-9", "12,5")]
         assert not con.sql("SELECT * FROM duckdb_tables() WHERE table_name = 'raw_records'").fetchall()
     assert [row[-1] for row in before] == [True, False]  # the later file supersedes the earlier
     assert world.run("2026-11-30").status()["achieved"] == 12.5  # the waiting file, validated, supersedes b.csv
+
+
+def test_pending_records_hold_every_cell_validation_types(tmp_path):
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        columns = [row[0] for row in con.sql("DESCRIBE pending_records").fetchall()]
+    assert columns == ["submission_id", "source_row", "decimal_comma", "raw", *validate.RAW_COLUMNS]
