@@ -42,8 +42,8 @@ BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 SETTLED_NS = 2_000_000_000
 BATCH_LINES = 250_000
 READ_CHUNK = 512  # files decided in order, then read together
-RECORD_SCHEMA = {"submission_id": pl.String, "source_row": pl.Int64, "decimal_comma": pl.Boolean}
-RECORD_KEYS = tuple(RECORD_SCHEMA)
+RECORD_SCHEMA = {"submission_id": pl.String, "source_row": pl.Int64, "decimal_comma": pl.Boolean, "raw": pl.String}
+RECORD_KEYS = ("submission_id", "source_row", "decimal_comma")
 log = logging.getLogger(__name__)
 
 
@@ -141,7 +141,7 @@ def _classify(columns: list[str]) -> tuple[str | None, str | None]:
 
 
 def read_files(files: list[NewFile], received_at: datetime, workers: ThreadPoolExecutor) -> tuple[list[Submission], pl.DataFrame]:
-    """Read new files into submissions and their records (RECORD_KEYS, raw, cells); a file that
+    """Read new files into submissions and their records (RECORD_SCHEMA and the cells); a file that
     cannot be read is refused with the reason. Plain CSV files are read together, the others
     one by one on `workers`."""
     csv = [i for i, f in enumerate(files) if PurePath(f.name).suffix.lower() == ".csv"]
@@ -160,7 +160,7 @@ def read_files(files: list[NewFile], received_at: datetime, workers: ThreadPoolE
         headers[i] = tuple(c for c in table.frame.columns if c != "source_row")
         records.append(_records(table.frame.with_columns(
             pl.lit(ids[i]).alias("submission_id"), pl.lit(table.decimal_comma).alias("decimal_comma"))))
-    records = pl.concat(records, how="diagonal") if records else pl.DataFrame(schema={**RECORD_SCHEMA, "raw": pl.String})
+    records = pl.concat(records, how="diagonal") if records else pl.DataFrame(schema=RECORD_SCHEMA)
     rows = dict(records.group_by("submission_id").len().iter_rows())
 
     submissions = []
@@ -186,7 +186,7 @@ def _read_alone(file: NewFile) -> RawTable | UnreadableFile:
 class Batch:
     """Files taken in together: stored in one transaction, so memory stays bounded on a long night."""
     submissions: list[Submission] = field(default_factory=list)
-    records: list[pl.DataFrame] = field(default_factory=list)  # RECORD_KEYS, raw and cells
+    records: list[pl.DataFrame] = field(default_factory=list)  # RECORD_SCHEMA and the cells
     opened: list[tuple[str, int, int, str]] = field(default_factory=list)  # name, size, mtime_ns, sha256
     lines: int = 0
 

@@ -16,7 +16,7 @@ import polars as pl
 from naleving import config, ingest, validate
 from naleving.archive import Archive
 from naleving.register import load_register, register_files
-from naleving.warehouse import run_sql, transaction, uncompressed
+from naleving.warehouse import run_sql, transaction
 
 FILES_ON_RECORD = {"file_name": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "file_sha256": pl.String}
 log = logging.getLogger(__name__)
@@ -48,77 +48,65 @@ def store_register(con: duckdb.DuckDBPyConnection, data_dir: Path, archive: Arch
 
 
 def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, archive: Archive) -> pl.DataFrame:
-    """Record every new file in the submissions ledger and keep its raw records; returns the
-    ledger rows of this run. Each batch of files lands whole, with its files on record."""
+    """Record every new file in the submissions ledger and store its lines, accepted or
+    quarantined; returns the ledger rows of this run.
+
+    Files are read, validated and stored a batch at a time, each batch in one transaction
+    with its files on record: a rebuild never holds or stages the whole history, and a run
+    cut short leaves every batch it finished whole. The rules look within one file at most."""
     seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions").fetchall())
     known_sha = {sha for _, sha in seen}
     on_record = set(con.execute("SELECT file_name, size, mtime_ns FROM files_on_record").fetchall())
+    register = (con.sql("SELECT * FROM contracts").pl(), con.sql("SELECT * FROM block_values").pl())
     ledgers = [pl.DataFrame(schema=ingest.LEDGER_SCHEMA)]
     for batch in ingest.new_submissions(data_dir, seen, known_sha, on_record, config.now(), archive):
-        ledgers.append(_store_batch(con, batch, run_id))
+        ledger = pl.DataFrame([s.ledger_row(run_id) for s in batch.submissions], schema=ingest.LEDGER_SCHEMA)
+        records = pl.concat(batch.records, how="diagonal") if batch.records else pl.DataFrame(schema=ingest.RECORD_SCHEMA)
+        ledgers.append(_store_batch(con, batch, ledger, validate_batch(ledger, records, *register), records))
     return pl.concat(ledgers)
 
 
-def _store_batch(con: duckdb.DuckDBPyConnection, batch: ingest.Batch, run_id: str) -> pl.DataFrame:
-    found = batch.submissions
+def validate_batch(ledger: pl.DataFrame, records: pl.DataFrame, contracts: pl.DataFrame,
+                   block_values: pl.DataFrame) -> list[tuple[str, validate.Validated]]:
+    """The lines of the batch's received files, accepted or quarantined, per report type."""
+    received = ledger.filter(pl.col("status") == "received").select("submission_id", "report_type")
+    absent = [pl.lit(None, pl.String).alias(c) for c in validate.RAW_COLUMNS if c not in records.columns]
+    lines = records.with_columns(absent).join(received, on="submission_id")
+    results = []
+    for (report_type,), part in sorted(lines.partition_by("report_type", as_dict=True).items()):
+        log.info("Valideren: %d regels %s", part.height, report_type)
+        results.append((report_type, validate.validate_lines(report_type, part.drop("report_type"), contracts, block_values)))
+    return results
+
+
+def _store_batch(con: duckdb.DuckDBPyConnection, batch: ingest.Batch, ledger: pl.DataFrame,
+                 results: list[tuple[str, validate.Validated]], records: pl.DataFrame) -> pl.DataFrame:
     stats = pl.DataFrame(batch.opened, schema=FILES_ON_RECORD, orient="row")
-    ledger = pl.DataFrame([s.ledger_row(run_id) for s in found], schema=ingest.LEDGER_SCHEMA)
-    records = pl.concat(batch.records, how="diagonal") if batch.records else None
+    if results:
+        ledger = ledger.update(validate.counts([r for _, r in results]), on="submission_id")
+    ledger = ledger.with_columns(pl.col("status").replace("received", "accepted"))
     refused = ledger.filter(pl.col("status") == "refused").select(
         "submission_id", pl.col("refusal_reason").str.split(":").list.first().alias("reasons"))
     with transaction(con):  # on record only together with what was read from them
         con.execute("INSERT OR REPLACE INTO files_on_record SELECT * FROM stats")
         con.execute("INSERT INTO submissions BY NAME SELECT * FROM ledger")
-        if records is not None:
-            with uncompressed(con):  # pending lines are read once, then deleted: not worth compressing
-                con.execute("INSERT INTO pending_records BY NAME SELECT * FROM records ANTI JOIN refused USING (submission_id)")
-            con.execute("""INSERT INTO quarantine BY NAME
-                           SELECT r.submission_id, r.source_row, f.reasons, r.raw FROM records r JOIN refused f USING (submission_id)""")
-    return ledger
-
-
-def validate_received(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Validate the pending lines of every submission received but not yet validated, a batch
-    of files at a time (each batch lands whole); the rules look within one file at most."""
-    contracts = con.sql("SELECT * FROM contracts").pl()
-    block_values = con.sql("SELECT * FROM block_values").pl()
-    pending = con.sql(
-        "SELECT submission_id, rows_received FROM submissions WHERE status = 'received' ORDER BY submission_id").pl()
-    batches = pending.with_columns((pl.col("rows_received").cum_sum() // ingest.BATCH_LINES).alias("batch"))
-    totals = {"lines_accepted": 0, "lines_quarantined": 0}
-    for _, batch in batches.group_by("batch", maintain_order=True):
-        for key, value in _validate_batch(con, batch.select("submission_id"), contracts, block_values).items():
-            totals[key] += value
-    return totals
-
-
-def _validate_batch(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame, contracts: pl.DataFrame,
-                    block_values: pl.DataFrame) -> dict[str, int]:
-    pending = con.sql(
-        """SELECT s.report_type, p.* FROM pending_records p JOIN submissions s USING (submission_id)
-           SEMI JOIN batch USING (submission_id)""").pl()
-    results = []
-    for (report_type,), records in sorted(pending.partition_by("report_type", as_dict=True).items()):
-        log.info("Valideren: %d regels %s", records.height, report_type)
-        results.append((report_type, validate.validate_lines(report_type, records.drop("report_type"), contracts, block_values)))
-    with transaction(con):
+        con.execute("""INSERT INTO quarantine BY NAME
+                       SELECT r.submission_id, r.source_row, f.reasons, r.raw FROM records r JOIN refused f USING (submission_id)""")
         for report_type, result in results:
             accepted, quarantined = result.accepted, result.quarantine
             con.execute(f"INSERT INTO {report_type}_lines BY NAME SELECT * FROM accepted")
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
         if results:
             record_report_groups(con, [validate.report_groups(t, r.accepted) for t, r in results])
-            tally = validate.counts([r for _, r in results])
-            con.execute(
-                """UPDATE submissions s SET rows_accepted = t.rows_accepted, rows_quarantined = t.rows_quarantined
-                   FROM tally t WHERE s.submission_id = t.submission_id"""
-            )
-        con.execute("DELETE FROM pending_records WHERE submission_id IN (SELECT submission_id FROM batch)")
-        con.execute("UPDATE submissions SET status = 'accepted' WHERE submission_id IN (SELECT submission_id FROM batch)")
-    return {
-        "lines_accepted": sum(r.accepted.height for _, r in results),
-        "lines_quarantined": sum(r.quarantine.height for _, r in results),
-    }
+    return ledger
+
+
+def line_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    """Lines accepted and quarantined from the files of a run."""
+    accepted, quarantined = con.execute(
+        "SELECT coalesce(sum(rows_accepted), 0), coalesce(sum(rows_quarantined), 0) FROM submissions WHERE run_id = ?",
+        [run_id]).fetchone()
+    return {"lines_accepted": int(accepted), "lines_quarantined": int(quarantined)}
 
 
 def record_report_groups(con: duckdb.DuckDBPyConnection, groups: list[pl.DataFrame]) -> None:

@@ -6,22 +6,21 @@ finding_evidence was a table holding every counted line of a commitment finding;
 view now over stored_evidence (the table renamed, without those lines) and the counted lines.
 counted_lines was a table rewritten every run; it is a view now over line_contributions,
 which the next evaluation fills for every contract (none has a fingerprint yet).
-raw_records kept every line read, as JSON only; pending_records keeps the lines not
-validated yet, with their cells: those of files still waiting are moved there, the rest was
-a second copy of what the line tables and quarantine hold.
+raw_records kept every line read until validation took it over; files are now read and
+validated in one transaction. Its lines were a second copy of what the line tables and
+quarantine hold; a file read but not validated yet is forgotten, so the next run reads it again.
 """
 from __future__ import annotations
 
 import duckdb
-import polars as pl
 
 FORMER_VIEWS = ("report_groups", "social_return_valued")
 FORMER_TABLES = ("finding_evidence", "counted_lines", "raw_records")
 
 
-def before_schema(con: duckdb.DuckDBPyConnection) -> set[str]:
+def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
     """Drop or rename what an earlier version kept differently, before the schema is created;
-    returns the former views and tables `after_schema` still has to take over."""
+    True when report_groups must then be filled (fill_report_groups)."""
     views = [name for (name,) in con.execute(
         "SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name IN ?", [list(FORMER_VIEWS)]).fetchall()]
     tables = [name for (name,) in con.execute(
@@ -34,31 +33,15 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> set[str]:
     if "counted_lines" in tables:
         con.execute("DROP TABLE counted_lines")
     if "raw_records" in tables:
-        con.execute("""DELETE FROM raw_records WHERE submission_id NOT IN
-                       (SELECT submission_id FROM submissions WHERE status = 'received')""")
-        con.execute("ALTER TABLE raw_records RENAME TO former_raw_records")
-    return {*views, *tables}
+        if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'files_on_record'").fetchall():
+            con.execute("""DELETE FROM files_on_record WHERE file_name IN
+                           (SELECT file_name FROM submissions WHERE status = 'received')""")
+        con.execute("DELETE FROM submissions WHERE status = 'received'")
+        con.execute("DROP TABLE raw_records")
+    return "report_groups" in views
 
 
-def after_schema(con: duckdb.DuckDBPyConnection, former: set[str]) -> None:
-    if "report_groups" in former:
-        _fill_report_groups(con)
-    if "raw_records" in former:
-        _move_pending_records(con)
-
-
-def _move_pending_records(con: duckdb.DuckDBPyConnection) -> None:
-    """The lines of files received but not validated, their cells read back from the JSON."""
-    from naleving.validate import RAW_COLUMNS
-
-    waiting = con.sql("SELECT * FROM former_raw_records").pl()
-    cells = pl.col("raw").str.json_decode(pl.Struct({c: pl.String for c in RAW_COLUMNS}))
-    pending = waiting.with_columns(cells.alias("cells")).unnest("cells")
-    con.execute("INSERT INTO pending_records BY NAME SELECT * FROM pending")
-    con.execute("DROP TABLE former_raw_records")
-
-
-def _fill_report_groups(con: duckdb.DuckDBPyConnection) -> None:
+def fill_report_groups(con: duckdb.DuckDBPyConnection) -> None:
     """Every stored line's group, with supersession ranked over all of them."""
     from naleving import stages, validate
 

@@ -39,9 +39,10 @@ def connect(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDB
     try:
         if not read_only:
             with transaction(con):
-                former = upgrade.before_schema(con)
+                fill_groups = upgrade.before_schema(con)
                 run_sql(con, "schema")
-                upgrade.after_schema(con, former)
+                if fill_groups:
+                    upgrade.fill_report_groups(con)
             run_sql(con, "marked_lines")
             run_sql(con, "commitment_lines")
             run_sql(con, "views")
@@ -49,16 +50,6 @@ def connect(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDB
         yield con
     finally:
         con.close()
-
-
-@contextmanager
-def uncompressed(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Rows written meanwhile are stored as they are: for data kept briefly, compressing costs more than it saves."""
-    con.execute("SET force_compression = 'uncompressed'")
-    try:
-        yield con
-    finally:
-        con.execute("RESET force_compression")
 
 
 @contextmanager

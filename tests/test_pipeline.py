@@ -1,5 +1,4 @@
 """The nightly job as Dagster runs it: definitions, CLI, idempotency, incremental intake."""
-import json
 import os
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from naleving import ingest, validate, warehouse
+from naleving import ingest, warehouse
 from naleving.cli import main
 from pipelines.definitions import defs
 from pipelines.resources import Naleving
@@ -252,27 +251,21 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
     con.execute("INSERT INTO finding_evidence SELECT * FROM (VALUES ('f', 'r.csv', 'sha', 2, 'geteld'))")
     con.execute("DROP VIEW counted_lines")  # a table rewritten every run
     con.execute("CREATE TABLE counted_lines AS SELECT 1 AS x")
-    # every line read, as JSON only; one file received but not validated yet
-    con.execute("DROP TABLE pending_records")
+    # every line read, kept until validation; one file read but not validated yet
     con.execute("CREATE TABLE raw_records (submission_id VARCHAR, source_row BIGINT, decimal_comma BOOLEAN, raw VARCHAR)")
-    waiting = {k: v or None for k, v in sr_line(person_ref="P-9", hours="12,5", submitted_at="2025-04-25").items()}
-    con.execute("INSERT INTO raw_records SELECT submission_id, 2, true, ? FROM submissions WHERE file_name = 'reports/a.csv'",
-                [json.dumps(waiting)])
-    con.execute("INSERT INTO raw_records SELECT 'w', 2, true, ?", [json.dumps(waiting)])
+    con.execute("INSERT INTO raw_records SELECT submission_id, 2, false, '{}' FROM submissions")
     con.execute("""INSERT INTO submissions (submission_id, file_name, file_sha256, received_at, report_type, status,
                    rows_received, rows_accepted, rows_quarantined, run_id)
                    SELECT 'w', 'reports/w.csv', 'sha-w', now(), 'social_return', 'received', 1, 0, 0, run_id FROM runs""")
+    con.execute("INSERT INTO files_on_record VALUES ('reports/w.csv', 1, 1, 'sha-w')")
     con.close()
     with warehouse.connect(world.warehouse) as con:
         assert con.sql(groups).fetchall() == before
         assert con.sql("SELECT * FROM finding_evidence ORDER BY ALL").fetchall() == evidence
-        assert con.sql("SELECT submission_id, person_ref, hours FROM pending_records").fetchall() == [("w", "P-9", "12,5")]
+        assert not con.sql("SELECT * FROM submissions WHERE file_name = 'reports/w.csv'").fetchall()  # to be read again
+        assert not con.sql("SELECT * FROM files_on_record WHERE file_name = 'reports/w.csv'").fetchall()
         assert not con.sql("SELECT * FROM duckdb_tables() WHERE table_name = 'raw_records'").fetchall()
     assert [row[-1] for row in before] == [True, False]  # the later file supersedes the earlier
-    assert world.run("2026-11-30").status()["achieved"] == 12.5  # the waiting file, validated, supersedes b.csv
+    world.report("w.csv", [sr_line(hours="12,5", submitted_at="2025-04-25")])
+    assert world.run("2026-11-30").status()["achieved"] == 12.5  # w.csv read, validated, superseding b.csv
 
-
-def test_pending_records_hold_every_cell_validation_types(tmp_path):
-    with warehouse.connect(tmp_path / "w.duckdb") as con:
-        columns = [row[0] for row in con.sql("DESCRIBE pending_records").fetchall()]
-    assert columns == ["submission_id", "source_row", "decimal_comma", "raw", *validate.RAW_COLUMNS]

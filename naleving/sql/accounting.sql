@@ -1,5 +1,5 @@
 -- Files whose lines do not add up: received = accepted + quarantined, counted from the
--- stored lines themselves, not only from the ledger's own numbers, and none left pending. Variables: run_id (the
+-- stored lines themselves, not only from the ledger's own numbers. Variables: run_id (the
 -- files this run received; earlier files were counted by their own run and never change).
 WITH checked AS (
     SELECT * FROM submissions WHERE run_id = getvariable('run_id')
@@ -11,18 +11,13 @@ WITH checked AS (
     ) SEMI JOIN checked USING (submission_id) GROUP BY submission_id
 ), quarantined AS (
     SELECT submission_id, count(*) AS n FROM quarantine SEMI JOIN checked USING (submission_id) GROUP BY submission_id
-), pending AS (
-    SELECT submission_id, count(*) AS n FROM pending_records SEMI JOIN checked USING (submission_id) GROUP BY submission_id
 )
 SELECT s.file_name, s.status, s.rows_received, s.rows_accepted, s.rows_quarantined,
-       coalesce(a.n, 0) AS lines_accepted, coalesce(q.n, 0) AS lines_quarantined, coalesce(p.n, 0) AS lines_pending
+       coalesce(a.n, 0) AS lines_accepted, coalesce(q.n, 0) AS lines_quarantined
 FROM checked s
 LEFT JOIN accepted a USING (submission_id)
 LEFT JOIN quarantined q USING (submission_id)
-LEFT JOIN pending p USING (submission_id)
-WHERE s.status <> 'received'
-  AND (s.rows_received <> s.rows_accepted + s.rows_quarantined
-       OR s.rows_accepted <> coalesce(a.n, 0)
-       OR s.rows_quarantined <> coalesce(q.n, 0)
-       OR coalesce(p.n, 0) <> 0)
+WHERE s.rows_received <> s.rows_accepted + s.rows_quarantined
+   OR s.rows_accepted <> coalesce(a.n, 0)
+   OR s.rows_quarantined <> coalesce(q.n, 0)
 ORDER BY s.file_name;

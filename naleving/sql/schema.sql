@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     file_sha256      VARCHAR NOT NULL,
     received_at      TIMESTAMP NOT NULL,
     report_type      VARCHAR,
-    status           VARCHAR NOT NULL,    -- accepted | refused | duplicate (received: read, not yet validated)
+    status           VARCHAR NOT NULL,    -- accepted | refused | duplicate
     refusal_reason   VARCHAR,
     rows_received    BIGINT NOT NULL,
     rows_accepted    BIGINT NOT NULL,
@@ -49,20 +49,6 @@ CREATE TABLE IF NOT EXISTS files_on_record (
     file_name VARCHAR PRIMARY KEY, size BIGINT NOT NULL, mtime_ns BIGINT NOT NULL, file_sha256 VARCHAR NOT NULL
 );
 -- Every record of every file read, as read (BSN values masked); validation works from here.
--- Lines read from received files, waiting for validation: the record as read and the cells
--- validation types (validate.RAW_COLUMNS). Validation moves a file's lines to its report
--- type's lines or to quarantine in one transaction, so only lines not yet validated stay here.
-CREATE TABLE IF NOT EXISTS pending_records (
-    submission_id VARCHAR NOT NULL,
-    source_row    BIGINT NOT NULL,
-    decimal_comma BOOLEAN NOT NULL,       -- the file's number convention
-    raw           VARCHAR NOT NULL,       -- JSON object of the record's cells (BSN masked)
-    amount_eur VARCHAR, bonus VARCHAR, contract_id VARCHAR, delivered_tonnes VARCHAR,
-    energy_source VARCHAR, evidence_ref VARCHAR, hours VARCHAR, machine_id VARCHAR,
-    material VARCHAR, period VARCHAR, period_end VARCHAR, period_start VARCHAR,
-    person_ref VARCHAR, power_kw VARCHAR, recycled_tonnes VARCHAR, submitted_at VARCHAR,
-    supplier_kvk VARCHAR, target_group VARCHAR
-);
 CREATE TABLE IF NOT EXISTS quarantine (
     submission_id VARCHAR NOT NULL,
     source_row    BIGINT,
