@@ -5,16 +5,16 @@
 -- takes the lines whose period ended by the evaluation's date (SPEC 3).
 -- Variables: run_id, as_of. The run's code and rule version are part of every fingerprint.
 
--- A contract's inputs, as one fingerprint.
+-- A contract's inputs, as one fingerprint. Each part is the sum of its rows' hashes: it
+-- needs no ordering and no text of a whole history in memory, and changes when any row does.
 CREATE OR REPLACE TEMP TABLE contract_inputs AS
 WITH promised AS (
-    SELECT contract_id, string_agg(m::VARCHAR, '|' ORDER BY commitment_id) AS text FROM commitments m GROUP BY ALL
+    SELECT contract_id, sum(hash(m::VARCHAR)) AS text FROM commitments m GROUP BY ALL
 ), valuation AS (
-    SELECT table_id, string_agg(v::VARCHAR, '|' ORDER BY code, kind) AS text FROM block_values v GROUP BY ALL
+    SELECT table_id, sum(hash(v::VARCHAR)) AS text FROM block_values v GROUP BY ALL
 ), groups AS (
     SELECT contract_id,
-           string_agg(concat_ws(',', submission_id, report_type, period_start, period_end, superseded), '|'
-                      ORDER BY submission_id, report_type, period_start, period_end) AS text
+           sum(hash(concat_ws(',', submission_id, report_type, period_start, period_end, superseded))) AS text
     FROM report_groups GROUP BY ALL
 )
 SELECT k.contract_id,
