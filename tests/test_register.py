@@ -112,3 +112,17 @@ def test_invalid_register_stops_the_run_and_keeps_the_published_state(world):
         world.run("2026-11-30")
     assert first.sql("SELECT * FROM commitment_status").equals(before)
     assert first.sql("SELECT count(*) AS n FROM submissions")["n"][0] == 1
+
+
+def test_a_new_register_replaces_the_stored_one_row_for_row(world):
+    world.contract().contract(contract_id="C-2").contract(contract_id="C-3").commitment()
+    world.run("2026-11-29")
+    world.contracts[1]["title"] = "Nieuwe omschrijving"  # changed
+    del world.contracts[2]  # dropped
+    world.contract(contract_id="C-4")  # added
+    run = world.run("2026-11-30")
+    world.write_register()
+    register = load_register(world.root)
+    stored = run.sql("SELECT * FROM contracts ORDER BY contract_id")
+    assert stored.equals(register.contracts.select(stored.columns).sort("contract_id"))
+    assert stored["contract_id"].to_list() == ["C-1", "C-2", "C-4"]
