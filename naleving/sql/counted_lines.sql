@@ -69,7 +69,7 @@ WHERE m.kind = 'zero_emission_equipment' AND NOT l.superseded
       END;
 
 INSERT INTO unpublished_contracts SELECT contract_id FROM changed_contracts ON CONFLICT DO NOTHING;
-DELETE FROM evaluated_contracts;
-INSERT INTO evaluated_contracts SELECT * FROM contract_inputs;
+DELETE FROM evaluated_contracts WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
+INSERT INTO evaluated_contracts SELECT * FROM contract_inputs SEMI JOIN changed_contracts USING (contract_id);
 DELETE FROM last_evaluation;
 INSERT INTO last_evaluation VALUES (getvariable('run_id'), getvariable('as_of')::DATE);
