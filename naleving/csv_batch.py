@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from naleving.columns import canonical_name
-from naleving.readers import UnreadableFile, _clean, _decode
+from naleving.readers import UnreadableFile, clean_cells, decode_text
 
 _QUOTED = r'"[^"]*"'
 
@@ -29,26 +29,22 @@ class CsvChunk:
 def read_csv_files(contents: list[bytes], anchors: frozenset[str]) -> CsvChunk:
     """Read the plain CSV files among `contents` (each named *.csv): their data lines, grouped
     by header, cells stripped and empty -> null, as `read_table` would give them."""
-    left: set[int] = set()
     texts: dict[int, str] = {}
     for i, data in enumerate(contents):
         try:
-            texts[i] = _decode(data)[0]
+            texts[i] = decode_text(data)[0]
         except UnreadableFile:
-            left.add(i)
+            pass  # left to read_table, which says why
     lines = _lines(texts)
     # A quote left open on a line may start a field that spans lines: judged file by file.
     odd_quotes = pl.col("line").str.count_matches('"', literal=True) % 2 == 1
-    left |= set(lines.filter(odd_quotes)["file"])
-    lines = lines.filter(~pl.col("file").is_in(list(left)))
+    lines = lines.filter(~pl.col("file").is_in(lines.filter(odd_quotes)["file"].implode()))
 
-    chunk = CsvChunk({}, {}, left)
+    chunk = CsvChunk({}, {}, set())
     for (delimiter,), part in lines.partition_by("delimiter", as_dict=True).items():
-        grid = _parse(part, delimiter)
-        if grid is None:
-            left |= set(part["file"])
-        else:
+        if (grid := _parse(part, delimiter)) is not None:
             _by_header(grid, anchors, chunk)
+    chunk.left.update(i for i in range(len(contents)) if i not in chunk.headers)
     return chunk
 
 
@@ -84,12 +80,12 @@ def _parse(lines: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
     if grid.height != lines.height:
         return None
     keys = lines.select("file", "source_row", pl.lit(delimiter == ";").alias("decimal_comma"))
-    return _clean(pl.concat([keys, grid], how="horizontal"), keys=tuple(keys.columns))
+    return clean_cells(pl.concat([keys, grid], how="horizontal"), keys=tuple(keys.columns))
 
 
 def _by_header(grid: pl.DataFrame, anchors: frozenset[str], chunk: CsvChunk) -> None:
     """Split the rows into each file's header and data; files whose header is plain go into
-    `chunk` by header, the others into `chunk.left`."""
+    `chunk` by header."""
     cells = grid.columns[3:]
     is_header = pl.col("file").is_first_distinct()
     header, data = grid.filter(is_header), grid.filter(~is_header)
@@ -106,12 +102,10 @@ def _by_header(grid: pl.DataFrame, anchors: frozenset[str], chunk: CsvChunk) -> 
         .join(_data_width(data, cells), on="file", how="left")
         .filter((pl.col("names").list.len() == pl.col("named")) & (pl.col("width").fill_null(0) <= pl.col("named")))
     )
-    chunk.left.update(set(header["file"]) - set(per_file["file"]))
     for (names_of_header,), files in per_file.group_by(pl.col("names").list.join("\x1f"), maintain_order=True):
         columns = tuple(names_of_header.split("\x1f"))
         if len(set(columns)) < len(columns) or not anchors <= set(columns):
-            chunk.left.update(files["file"])  # a title block above the header, or a name used twice
-            continue
+            continue  # a title block above the header, or a name used twice
         chunk.headers.update(dict.fromkeys(files["file"], columns))
         lines = data.filter(pl.col("file").is_in(files["file"].implode())).select(
             "file", "source_row", "decimal_comma", *(pl.col(c).alias(n) for c, n in zip(cells, columns)))

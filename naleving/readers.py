@@ -50,7 +50,7 @@ def read_table(data: bytes, file_name: str, anchors: frozenset[str]) -> RawTable
 # --- CSV -------------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def decode_text(data: bytes) -> tuple[str, str]:
     if not data:
         raise UnreadableFile("leeg bestand")
     try:  # strict UTF-8 first: cp1252 would accept almost any bytes
@@ -68,7 +68,7 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _read_csv(data: bytes, anchors: frozenset[str]) -> RawTable:
-    text, encoding = _decode(data)
+    text, encoding = decode_text(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # Physical line numbers are kept beside the lines; empty lines are dropped before parsing
     # so that parsed row i is non-empty line i.
@@ -85,7 +85,7 @@ def _read_csv(data: bytes, anchors: frozenset[str]) -> RawTable:
     order = sorted(_DELIMITERS, key=lambda d: -counts[d][0])
     grids = {}
     for delimiter in order:
-        grids[delimiter] = _clean(_parse_csv(numbered, delimiter, int(counts[delimiter].max()) + 1))
+        grids[delimiter] = clean_cells(_parse_csv(numbered, delimiter, int(counts[delimiter].max()) + 1))
         header = _anchor_row(grids[delimiter], anchors)
         if header is not None:
             break
@@ -125,7 +125,7 @@ def _read_xlsx(data: bytes, anchors: frozenset[str]) -> RawTable:
         grid = _xlsx_grid(data)
     except fastexcel.FastExcelError as exc:  # every fastexcel/calamine error derives from it
         raise UnreadableFile("geen geldig Excel-bestand") from exc
-    grid = _clean(grid)
+    grid = clean_cells(grid)
     frame, header_row = _apply_header(grid, _anchor_row(grid, anchors) or 0)
     return RawTable(frame, False, None, None, header_row)
 
@@ -168,7 +168,7 @@ def _cell_text(s: pl.Expr, f: pl.Expr, b: pl.Expr, t: pl.Expr) -> pl.Expr:
 # --- shared: blank rows, header row, column names --------------------------------------
 
 
-def _clean(grid: pl.DataFrame, keys: tuple[str, ...] = ("source_row",)) -> pl.DataFrame:
+def clean_cells(grid: pl.DataFrame, keys: tuple[str, ...] = ("source_row",)) -> pl.DataFrame:
     """Strip cells (every column but `keys`), empty -> null, drop blank rows (all cells empty)."""
     cells = [c for c in grid.columns if c not in keys]
     grid = grid.with_columns(pl.col(cells).str.strip_chars().replace("", None))
