@@ -18,7 +18,7 @@ def contract_register(context: dg.AssetExecutionContext, naleving: Naleving) -> 
 
 @dg.asset(
     group_name="ingest", deps=[contract_register],
-    description="Submissions ledger (one row per file, keyed by sha256) and the raw records of new files.",
+    description="Submissions ledger (one row per file, keyed by sha256); new files are read, validated and stored a batch at a time.",
 )
 def submissions(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.MaterializeResult:
     with naleving.connect() as con:
