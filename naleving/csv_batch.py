@@ -36,9 +36,11 @@ def read_csv_files(contents: list[bytes], anchors: frozenset[str]) -> CsvChunk:
         except UnreadableFile:
             pass  # left to read_table, which says why
     lines = _lines(texts)
-    # A quote left open on a line may start a field that spans lines: judged file by file.
+    # Judged file by file: a quote left open on a line may start a field that spans lines; a
+    # line wider than the first is ragged (and would widen the parse of the whole chunk).
     odd_quotes = pl.col("line").str.count_matches('"', literal=True) % 2 == 1
-    lines = lines.filter(~pl.col("file").is_in(lines.filter(odd_quotes)["file"].implode()))
+    wider = pl.col("cells") > pl.col("cells").first().over("file")
+    lines = lines.filter(~pl.col("file").is_in(lines.filter(odd_quotes | wider)["file"].implode()))
 
     chunk = CsvChunk({}, {}, set())
     for (delimiter,), part in lines.partition_by("delimiter", as_dict=True).items():
@@ -49,8 +51,8 @@ def read_csv_files(contents: list[bytes], anchors: frozenset[str]) -> CsvChunk:
 
 
 def _lines(texts: dict[int, str]) -> pl.DataFrame:
-    """Non-blank physical lines of every file with their line numbers and the file's delimiter:
-    the one that dominates its first line, which `read_table` tries first."""
+    """Non-blank physical lines of every file with their line numbers, the file's delimiter (the
+    one that dominates its first line, which `read_table` tries first) and the cells it makes."""
     frame = pl.DataFrame({"file": list(texts), "text": list(texts.values())}, schema={"file": pl.Int64, "text": pl.String})
     text = pl.col("text").str.replace_all("\r\n", "\n", literal=True).str.replace_all("\r", "\n", literal=True)
     lines = (
@@ -63,14 +65,14 @@ def _lines(texts: dict[int, str]) -> pl.DataFrame:
     semicolons, commas = unquoted.str.count_matches(";", literal=True), unquoted.str.count_matches(",", literal=True)
     first = pl.col("file").is_first_distinct()  # lines are in file order
     leading = pl.when(first).then(pl.when(semicolons > commas).then(pl.lit(";")).otherwise(pl.lit(",")))
-    return lines.with_columns(leading.forward_fill().alias("delimiter"))
+    lines = lines.with_columns(leading.forward_fill().alias("delimiter"))
+    return lines.with_columns((pl.when(pl.col("delimiter") == ";").then(semicolons).otherwise(commas) + 1).alias("cells"))
 
 
 def _parse(lines: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
     """file, source_row, decimal_comma and the cells (c0, c1, …) of every non-blank row, or None
     when the lines do not parse into one row each."""
-    width = int(lines["line"].str.replace_all(_QUOTED, "").str.count_matches(delimiter, literal=True).max()) + 1
-    header = delimiter.join(f"c{i}" for i in range(width))
+    header = delimiter.join(f"c{i}" for i in range(int(lines["cells"].max())))
     body = lines["line"].str.join("\n")[0]
     try:
         grid = pl.read_csv(f"{header}\n{body}\n".encode(), separator=delimiter, has_header=True,

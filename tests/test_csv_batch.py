@@ -25,13 +25,14 @@ FILES = {
     "field_over_lines": f'{HEADER}\nC-1,12345678,2025-Q3,"P\n1",wajong,12\n',
 }
 LEFT = {"title_block", "wide_line", "nameless_column", "twice_named", "field_over_lines", "binary", "cp1252",
-        "blank_lines_only", "empty_cells_only", "empty"}
+        "blank_lines_only", "empty_cells_only", "empty", "very_wide_line"}
 
 
 def contents() -> dict[str, bytes]:
     found = {name: text.encode() for name, text in FILES.items()}
     found["binary"] = b"contract_id,supplier_kvk\x00\x01\n"
     found["blank_lines_only"], found["empty_cells_only"], found["empty"] = b"\n \r\n\n", b";;;\n , \n", b""
+    found["very_wide_line"] = f"{HEADER}\nC-1,12345678,2025-Q3,P1,wajong,12{',' * 5000}\n".encode()
     found["cp1252"] = "contract_id,supplier_kvk,period,person_ref,target_group,hours\nC-1,1,2025-Q3,Ren\u00e9,wajong,1\n".encode("cp1252")
     return found
 
