@@ -196,7 +196,10 @@ class Batch:
     submissions: list[Submission] = field(default_factory=list)
     records: list[pl.DataFrame] = field(default_factory=list)  # RECORD_SCHEMA and the cells
     opened: list[tuple[str, int, int, str]] = field(default_factory=list)  # name, size, mtime_ns, sha256
-    lines: int = 0
+
+    @property
+    def lines(self) -> int:
+        return sum(records.height for records in self.records)
 
 
 def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[str], on_record: set[tuple[str, int, int]],
@@ -237,7 +240,6 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
                 submissions, records = read_files(new, received_at, workers)
                 batch.submissions += submissions
                 batch.records.append(records)
-                batch.lines += records.height
             if batch.lines >= BATCH_LINES:
                 yield batch
                 batch = Batch()

@@ -72,9 +72,7 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     register = (con.sql("SELECT * FROM contracts").pl(), con.sql("SELECT * FROM block_values").pl())
     ledgers = [pl.DataFrame(schema=ingest.LEDGER_SCHEMA)]
     for batch in ingest.new_submissions(data_dir, seen, known_sha, on_record, config.now(), archive):
-        ledger = pl.DataFrame([s.ledger_row(run_id) for s in batch.submissions], schema=ingest.LEDGER_SCHEMA)
-        records = pl.concat(batch.records, how="diagonal") if batch.records else pl.DataFrame(schema=ingest.RECORD_SCHEMA)
-        ledgers.append(_store_batch(con, batch, ledger, validate_batch(ledger, records, *register), records))
+        ledgers.append(_store_batch(con, batch, run_id, *register))
     return pl.concat(ledgers)
 
 
@@ -91,8 +89,12 @@ def validate_batch(ledger: pl.DataFrame, records: pl.DataFrame, contracts: pl.Da
     return results
 
 
-def _store_batch(con: duckdb.DuckDBPyConnection, batch: ingest.Batch, ledger: pl.DataFrame,
-                 results: list[tuple[str, validate.Validated]], records: pl.DataFrame) -> pl.DataFrame:
+def _store_batch(con: duckdb.DuckDBPyConnection, batch: ingest.Batch, run_id: str, contracts: pl.DataFrame,
+                 block_values: pl.DataFrame) -> pl.DataFrame:
+    """Validate a batch of files and store it whole; returns its ledger rows."""
+    ledger = pl.DataFrame([s.ledger_row(run_id) for s in batch.submissions], schema=ingest.LEDGER_SCHEMA)
+    records = pl.concat(batch.records, how="diagonal") if batch.records else pl.DataFrame(schema=ingest.RECORD_SCHEMA)
+    results = validate_batch(ledger, records, contracts, block_values)
     stats = pl.DataFrame(batch.opened, schema=FILES_ON_RECORD, orient="row")
     if results:
         ledger = ledger.update(validate.counts([r for _, r in results]), on="submission_id")
