@@ -15,6 +15,7 @@ import polars as pl
 
 from naleving import config, ingest, validate
 from naleving.archive import Archive
+from naleving.read_ahead import read_ahead
 from naleving.register import load_register, register_files
 from naleving.warehouse import run_sql, transaction
 
@@ -71,7 +72,8 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     on_record = set(con.execute("SELECT file_name, size, mtime_ns FROM files_on_record").fetchall())
     register = (con.sql("SELECT * FROM contracts").pl(), con.sql("SELECT * FROM block_values").pl())
     ledgers = [pl.DataFrame(schema=ingest.LEDGER_SCHEMA)]
-    for batch in ingest.new_submissions(data_dir, seen, known_sha, on_record, config.now(), archive):
+    batches = ingest.new_submissions(data_dir, seen, known_sha, on_record, config.now(), archive)
+    for batch in read_ahead(batches):  # the next batch is read while this one is stored
         ledgers.append(_store_batch(con, batch, run_id, *register))
     return pl.concat(ledgers)
 
