@@ -7,6 +7,7 @@ The Dagster assets call these; tests can call them without an orchestrator.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -66,15 +67,17 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
 
     Files are read, validated and stored a batch at a time, each batch in one transaction
     with its files on record: a rebuild never holds or stages the whole history, and a run
-    cut short leaves every batch it finished whole. The rules look within one file at most."""
+    cut short leaves every batch it finished whole. The rules look within one file at most,
+    so the next batch is read and validated in the background while this one is stored."""
     seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions").fetchall())
     known_sha = {sha for _, sha in seen}
     on_record = set(con.execute("SELECT file_name, size, mtime_ns FROM files_on_record").fetchall())
     register = (con.sql("SELECT * FROM contracts").pl(), con.sql("SELECT * FROM block_values").pl())
-    ledgers = [pl.DataFrame(schema=ingest.LEDGER_SCHEMA)]
     batches = ingest.new_submissions(data_dir, seen, known_sha, on_record, config.now(), archive)
-    for batch in read_ahead(batches):  # the next batch is read while this one is stored
-        ledgers.append(_store_batch(con, batch, run_id, *register))
+    ledgers = [pl.DataFrame(schema=ingest.LEDGER_SCHEMA)]
+    for checked in read_ahead(_checked(batch, run_id, *register) for batch in read_ahead(batches)):
+        _store(con, checked)
+        ledgers.append(checked.ledger)
     return pl.concat(ledgers)
 
 
@@ -91,30 +94,40 @@ def validate_batch(ledger: pl.DataFrame, records: pl.DataFrame, contracts: pl.Da
     return results
 
 
-def _store_batch(con: duckdb.DuckDBPyConnection, batch: ingest.Batch, run_id: str, contracts: pl.DataFrame,
-                 block_values: pl.DataFrame) -> pl.DataFrame:
-    """Validate a batch of files and store it whole; returns its ledger rows."""
+@dataclass(frozen=True)
+class CheckedBatch:
+    """A batch of files validated and ready to store: what one transaction writes."""
+    ledger: pl.DataFrame                         # LEDGER_SCHEMA, final statuses and counts
+    refused: pl.DataFrame                        # the records of refused files, as quarantine rows
+    results: list[tuple[str, validate.Validated]]
+    opened: pl.DataFrame                         # FILES_ON_RECORD
+
+
+def _checked(batch: ingest.Batch, run_id: str, contracts: pl.DataFrame, block_values: pl.DataFrame) -> CheckedBatch:
     ledger = pl.DataFrame([s.ledger_row(run_id) for s in batch.submissions], schema=ingest.LEDGER_SCHEMA)
     records = pl.concat(batch.records, how="diagonal") if batch.records else pl.DataFrame(schema=ingest.RECORD_SCHEMA)
     results = validate_batch(ledger, records, contracts, block_values)
-    stats = pl.DataFrame(batch.opened, schema=FILES_ON_RECORD, orient="row")
     if results:
         ledger = ledger.update(validate.counts([r for _, r in results]), on="submission_id")
     ledger = ledger.with_columns(pl.col("status").replace("received", "accepted"))
-    refused = ledger.filter(pl.col("status") == "refused").select(
+    reasons = ledger.filter(pl.col("status") == "refused").select(
         "submission_id", pl.col("refusal_reason").str.split(":").list.first().alias("reasons"))
+    refused = records.join(reasons, on="submission_id").select("submission_id", "source_row", "reasons", "raw")
+    return CheckedBatch(ledger, refused, results, pl.DataFrame(batch.opened, schema=FILES_ON_RECORD, orient="row"))
+
+
+def _store(con: duckdb.DuckDBPyConnection, batch: CheckedBatch) -> None:
+    ledger, refused, opened = batch.ledger, batch.refused, batch.opened
     with transaction(con):  # on record only together with what was read from them
-        con.execute("INSERT OR REPLACE INTO files_on_record SELECT * FROM stats")
+        con.execute("INSERT OR REPLACE INTO files_on_record SELECT * FROM opened")
         con.execute("INSERT INTO submissions BY NAME SELECT * FROM ledger")
-        con.execute("""INSERT INTO quarantine BY NAME
-                       SELECT r.submission_id, r.source_row, f.reasons, r.raw FROM records r JOIN refused f USING (submission_id)""")
-        for report_type, result in results:
+        con.execute("INSERT INTO quarantine BY NAME SELECT * FROM refused")
+        for report_type, result in batch.results:
             accepted, quarantined = result.accepted, result.quarantine
             con.execute(f"INSERT INTO {report_type}_lines BY NAME SELECT * FROM accepted")
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
-        if results:
-            record_report_groups(con, [validate.report_groups(t, r.accepted) for t, r in results])
-    return ledger
+        if batch.results:
+            record_report_groups(con, [validate.report_groups(t, r.accepted) for t, r in batch.results])
 
 
 def line_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
