@@ -8,6 +8,8 @@ STATUS_NL = {
     "breached": "niet nagekomen", "behind": "achter op schema", "on_track": "op schema",
     "met": "nagekomen", "no_data": "geen gegevens", "not_started": "nog niet gestart",
 }
+# A national night has thousands of slipping promises; the portal lists them all, per manager.
+ATTENTION_SHOWN = 20
 FILE_STATUS_NL = {"accepted": "geaccepteerd", "refused": "geweigerd", "duplicate": "duplicaat"}
 SEVERITY_NL = {"high": "hoog", "medium": "middel", "low": "laag"}
 KIND_NL = {
@@ -59,7 +61,9 @@ def summarize(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
     ]
     if attention.height:
         lines.append("Aandacht nodig:")
-        lines += [_attention_line(r) for r in attention.iter_rows(named=True)]
+        lines += [_attention_line(r) for r in attention.head(ATTENTION_SHOWN).iter_rows(named=True)]
+        if attention.height > ATTENTION_SHOWN:
+            lines.append(f"  … en nog {_count(attention.height - ATTENTION_SHOWN)}: alle staan in het portaal (make portal)")
     return "\n".join(lines)
 
 
