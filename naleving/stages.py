@@ -117,7 +117,7 @@ def _checked(batch: ingest.Batch, run_id: str, contracts: pl.DataFrame, block_va
 
 
 def _store(con: duckdb.DuckDBPyConnection, batch: CheckedBatch) -> None:
-    ledger, refused, opened = batch.ledger, batch.refused, batch.opened
+    ledger, refused, opened = batch.ledger, batch.refused, batch.opened  # local names: DuckDB finds frames by name
     with transaction(con):  # on record only together with what was read from them
         con.execute("INSERT OR REPLACE INTO files_on_record SELECT * FROM opened")
         con.execute("INSERT INTO submissions BY NAME SELECT * FROM ledger")

@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS submissions (
 CREATE TABLE IF NOT EXISTS files_on_record (
     file_name VARCHAR PRIMARY KEY, size BIGINT NOT NULL, mtime_ns BIGINT NOT NULL, file_sha256 VARCHAR NOT NULL
 );
--- Every record of every file read, as read (BSN values masked); validation works from here.
+-- Lines not accepted (every line of a refused file), as read (BSN values masked), with their reason codes.
 CREATE TABLE IF NOT EXISTS quarantine (
     submission_id VARCHAR NOT NULL,
     source_row    BIGINT,
