@@ -9,6 +9,8 @@ which the next evaluation fills for every contract (none has a fingerprint yet).
 raw_records kept every line read until validation took it over; files are now read and
 validated in one transaction. Its lines were a second copy of what the line tables and
 quarantine hold; a file read but not validated yet is forgotten, so the next run reads it again.
+The line tables kept each accepted line's record as read (`raw`) beside its typed values: a
+second copy of the archived original's row. The column is dropped.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import duckdb
 
 FORMER_VIEWS = ("report_groups", "social_return_valued")
 FORMER_TABLES = ("finding_evidence", "counted_lines", "raw_records")
+LINE_TABLES = ("social_return_lines", "recycled_material_lines", "zero_emission_equipment_lines")
 
 
 def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -38,6 +41,9 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
                            (SELECT file_name FROM submissions WHERE status = 'received')""")
         con.execute("DELETE FROM submissions WHERE status = 'received'")
         con.execute("DROP TABLE raw_records")
+    for (name,) in con.execute("SELECT table_name FROM duckdb_columns() WHERE NOT internal AND column_name = 'raw' "
+                               "AND table_name IN ?", [list(LINE_TABLES)]).fetchall():
+        con.execute(f"ALTER TABLE {name} DROP COLUMN raw")
     return "report_groups" in views
 
 

@@ -63,6 +63,21 @@ def test_a_night_writes_only_its_new_lines_and_links_the_earlier_parts(two_night
     assert second.read("submissions").height == 4 and pl.read_parquet(second.files("submissions")[-1]).height == 2
 
 
+def test_after_a_snapshot_of_an_earlier_format_the_next_writes_its_tables_whole(world, monkeypatch):
+    world.contract().commitment()
+    world.report("r.csv", [sr_line(submitted_at="2025-04-10")])
+    monkeypatch.setattr(snapshots, "FORMAT", "naleving-evidence/earlier")  # its parts may hold other columns
+    world.run("2026-11-29")
+    monkeypatch.undo()
+    world.report("r-correctie.csv", [sr_line(hours="150", submitted_at="2025-04-20")])
+    world.run("2026-11-30")
+    first, second = chain(world)
+    assert second.tables()["social_return_lines"] == ["social_return_lines-000002.parquet"]  # nothing linked
+    lines = second.read("social_return_lines")
+    assert lines.height == 2 and lines.filter(~pl.col("superseded"))["hours"].to_list() == [150.0]
+    assert verify(state(world)).problems == []
+
+
 def test_a_snapshot_writes_only_the_contracts_evaluated_anew(world):
     world.contract().contract(contract_id="C-2").commitment().commitment(commitment_id="K-2", contract_id="C-2")
     world.report("c1.csv", [sr_line()])

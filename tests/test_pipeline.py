@@ -258,8 +258,11 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
                    rows_received, rows_accepted, rows_quarantined, run_id)
                    SELECT 'w', 'reports/w.csv', 'sha-w', now(), 'social_return', 'received', 1, 0, 0, run_id FROM runs""")
     con.execute("INSERT INTO files_on_record VALUES ('reports/w.csv', 1, 1, 'sha-w')")
+    lines = con.sql("SELECT * FROM social_return_lines ORDER BY ALL").fetchall()
+    con.execute("ALTER TABLE social_return_lines ADD COLUMN raw VARCHAR DEFAULT '{}'")  # each line's record as read
     con.close()
     with warehouse.connect(world.warehouse) as con:
+        assert con.sql("SELECT * FROM social_return_lines ORDER BY ALL").fetchall() == lines  # without raw
         assert con.sql(groups).fetchall() == before
         assert con.sql("SELECT * FROM finding_evidence ORDER BY ALL").fetchall() == evidence
         assert not con.sql("SELECT * FROM submissions WHERE file_name = 'reports/w.csv'").fetchall()  # to be read again

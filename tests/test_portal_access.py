@@ -150,3 +150,14 @@ def test_csv_export_is_dutch_and_neutralises_formulas(server):
     assert "'=HYPERLINK(" in text and ";=HYPERLINK(" not in text
     commitments = client(server, UTRECHT).get("/export/toezeggingen.csv").content.decode("utf-8-sig")
     assert "31-12-2026" in commitments and re.search(r";114349,0\d+;", commitments)
+
+
+def test_evidence_shows_an_accepted_line_as_typed_and_a_quarantined_line_as_read(server):
+    findings = published(sample_state(), "findings")
+    claim, quality = (findings.filter((pl.col("kind") == kind) & (pl.col("contract_id") == contract))["finding_id"][0]
+                      for kind, contract in (("unsupported_claim", "GLD-2024-021"), ("data_quality", "WSRL-2024-007")))
+    auditor = client(server, AUDITOR)
+    accepted = auditor.get(f"/bevindingen/{claim}").text  # the line's values as stored; the original is archived
+    assert "N348_recycling_2025.xlsx" in accepted and "delivered_tonnes: 390.0; recycled_tonnes: 195.0; evidence_ref: <" in accepted
+    quarantined = auditor.get(f"/bevindingen/{quality}").text  # a file refused for a missing column: its cells as written
+    assert "sr_2026-H1.csv" in quarantined and "hours: 700; submitted_at: 2026-08-03<" in quarantined

@@ -102,7 +102,7 @@ def reasons(codes: str | None) -> list[str]:
 
 
 def record(raw: str | None) -> str:
-    """A record as read, `kolom: waarde` per cell, as the supplier wrote it."""
+    """A line, `kolom: waarde` per cell: as read (quarantine) or as typed (accepted lines)."""
     try:
         cells = json.loads(raw or "{}")
     except ValueError:

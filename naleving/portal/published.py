@@ -12,21 +12,30 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from naleving import snapshots
+from naleving import snapshots, validate
 from naleving.snapshots import Snapshot
 
 MODEL_SQL = Path(__file__).with_name("published.sql")
 HISTORY_COLUMNS = ("as_of", "commitment_id", "contract_id", "status", "target", "achieved", "expected")
 EVIDENCE_LIMIT = 500  # a page shows this many evidence rows; the export and the snapshot hold all
 
-_EVIDENCE_SQL = """
+
+
+def _typed_record(report_type: str) -> str:
+    """An accepted line's typed values as a JSON object, named as in its table."""
+    cells = ", ".join(f"'{c}', {c}" for c in validate.LINE_COLUMNS[report_type][2:])  # after the line's key
+    return f"SELECT submission_id, source_row, json_object({cells}) AS record FROM {report_type}_lines"
+
+
+# An accepted line shows its typed values (its record as read is in the archive, which the
+# portal does not open); a quarantined line its record as read.
+_LINES_SQL = "\n    UNION ALL ".join(
+    [*map(_typed_record, validate.LINE_COLUMNS), "SELECT submission_id, source_row, raw AS record FROM quarantine"])
+_EVIDENCE_SQL = f"""
 WITH lines AS (
-    SELECT submission_id, source_row, raw FROM social_return_lines
-    UNION ALL SELECT submission_id, source_row, raw FROM recycled_material_lines
-    UNION ALL SELECT submission_id, source_row, raw FROM zero_emission_equipment_lines
-    UNION ALL SELECT submission_id, source_row, raw FROM quarantine
+    {_LINES_SQL}
 )
-SELECT e.role, e.file_name, e.file_sha256, e.source_row, l.raw,
+SELECT e.role, e.file_name, e.file_sha256, e.source_row, l.record,
        c.amount, c.numerator, c.denominator, count(*) OVER () AS total
 FROM finding_evidence e
 LEFT JOIN submissions s ON s.file_sha256 = e.file_sha256 AND s.status <> 'duplicate'

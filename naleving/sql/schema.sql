@@ -56,24 +56,22 @@ CREATE TABLE IF NOT EXISTS quarantine (
     raw           VARCHAR NOT NULL
 );
 
--- Accepted lines, one table per report type.
+-- Accepted lines, one table per report type, as typed; the record as read is the archived
+-- original's row (file_sha256 of the submission, source_row).
 CREATE TABLE IF NOT EXISTS social_return_lines (
     submission_id VARCHAR, source_row BIGINT, contract_id VARCHAR, supplier_kvk VARCHAR,
     period_start DATE, period_end DATE, submitted_at TIMESTAMP,
-    person_ref VARCHAR, target_group VARCHAR, hours DOUBLE, amount_eur DOUBLE, bonus VARCHAR,
-    raw VARCHAR
+    person_ref VARCHAR, target_group VARCHAR, hours DOUBLE, amount_eur DOUBLE, bonus VARCHAR
 );
 CREATE TABLE IF NOT EXISTS recycled_material_lines (
     submission_id VARCHAR, source_row BIGINT, contract_id VARCHAR, supplier_kvk VARCHAR,
     period_start DATE, period_end DATE, submitted_at TIMESTAMP,
-    material VARCHAR, delivered_tonnes DOUBLE, recycled_tonnes DOUBLE, evidence_ref VARCHAR,
-    raw VARCHAR
+    material VARCHAR, delivered_tonnes DOUBLE, recycled_tonnes DOUBLE, evidence_ref VARCHAR
 );
 CREATE TABLE IF NOT EXISTS zero_emission_equipment_lines (
     submission_id VARCHAR, source_row BIGINT, contract_id VARCHAR, supplier_kvk VARCHAR,
     period_start DATE, period_end DATE, submitted_at TIMESTAMP,
-    machine_id VARCHAR, power_kw DOUBLE, energy_source VARCHAR, hours DOUBLE,
-    raw VARCHAR
+    machine_id VARCHAR, power_kw DOUBLE, energy_source VARCHAR, hours DOUBLE
 );
 
 -- A report group: the accepted lines of one file for one contract, report type and period.
