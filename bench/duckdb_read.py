@@ -10,9 +10,9 @@ files are grouped by their first 4 KB first (timed apart, as `classify_s`). XLSX
 are left out: DuckDB reads no XLSX without an extension that cannot be installed
 offline; their share of the lines is reported. Prints one JSON object.
 
-With --keep, DuckDB also keeps what it read, the way the warehouse keeps lines: in a database
-file, each line with its record as read (JSON), closed (checkpointed) within the time. Not the
-lower bound: a reference for what storing the lines alone costs DuckDB itself.
+With --keep, DuckDB also keeps what it read, as the warehouse keeps lines: in a database file,
+closed (checkpointed) within the time. Not the lower bound: a reference for what storing the
+lines alone costs DuckDB itself.
 """
 from __future__ import annotations
 
@@ -51,15 +51,14 @@ def read_all(data: Path, keep: Path | None = None) -> dict:
     classify_s = time.perf_counter() - start
 
     con = duckdb.connect(str(keep) if keep else ":memory:")
-    record = ", to_json(r) AS raw" if keep else ""
     start = time.perf_counter()
     rows = 0
     for number, ((encoding, delimiter, header, _), paths) in enumerate(groups.items()):
         # The columns are known from the header, so DuckDB need not sniff each file.
         con.execute(
-            f"""CREATE TABLE t{number} AS SELECT r.*{record} FROM read_csv($files, delim = $delim, header = true,
+            f"""CREATE TABLE t{number} AS SELECT * FROM read_csv($files, delim = $delim, header = true,
                 auto_detect = false, columns = $columns, quote = '"', encoding = $encoding,
-                filename = true, null_padding = true) r""",
+                filename = true, null_padding = true)""",
             {"files": paths, "delim": delimiter, "encoding": encoding,
              "columns": {name: "VARCHAR" for name in header.split(delimiter)}},
         )

@@ -11,8 +11,8 @@ about 150,000 commitments, 100,000 report files, 20 million lines):
    same contracts with 2× and 4× the report files and lines; `--histories 1` leaves them out,
    for a national world on a machine where they would take hours);
 3. the lower bound: DuckDB reading the same CSV files once (bench/duckdb_read.py); and, as
-   a reference, DuckDB reading them and keeping each line with its record as JSON in a
-   database file, as the warehouse keeps lines;
+   a reference, DuckDB reading them and keeping the lines in a database file, as the
+   warehouse keeps lines;
 4. the straightforward alternative: pandas + Python loops over the rows
    (bench/pandas_baseline.py), on an even sample of files, extrapolated by bytes.
 
@@ -181,7 +181,7 @@ def report(scale: float, info: dict, runs: list[dict], command: str) -> str:
         row(f"night ({n(r['world']['night']['files'])} files) on {r['factor']}× history", night,
             f"≤ {TARGET_NIGHT_S} s: {'met' if night.wall_s <= TARGET_NIGHT_S else 'MISSED'}")
     row(f"DuckDB reads the CSV files once (process; read {duck['read_s']:.1f} s)", steps[1]["duckdb"])
-    row(f"DuckDB reads and keeps them, JSON record a line ({one['duckdb_keep']['read_s']:.1f} s)", steps[1]["duckdb keep"])
+    row(f"DuckDB reads and keeps them in a file ({one['duckdb_keep']['read_s']:.1f} s)", steps[1]["duckdb keep"])
     row(f"pandas row by row, {pandas['files_read']:,} of {pandas['files_total']:,} files (sample)", steps[1]["pandas"])
     lines += ["", *stage_table(runs)]
     peak = max(m.peak_rss_bytes for s in steps.values() for k, m in s.items() if k in ("rebuild", "night")) / 2**30
@@ -193,8 +193,8 @@ def report(scale: float, info: dict, runs: list[dict], command: str) -> str:
         f"lower bound (DuckDB read of {n(duck['rows'])} CSV lines in {n(duck['csv_files'])} files, "
         f"{duck['xlsx_files_left_out']} XLSX left out): {duck['read_s']:.1f} s",
         f"rebuild / lower bound: {ratio:.1f}  (target ≤ {TARGET_REBUILD_RATIO}: {'met' if ratio <= TARGET_REBUILD_RATIO else 'MISSED'})",
-        f"reference, not a bound: DuckDB reading and keeping the lines in a database file, each with its record "
-        f"as JSON, takes {one['duckdb_keep']['read_s'] / duck['read_s']:.1f}× its read; rebuild / that: "
+        f"reference, not a bound: DuckDB reading and keeping the lines in a database file takes "
+        f"{one['duckdb_keep']['read_s'] / duck['read_s']:.1f}× its read; rebuild / that: "
         f"{rebuild / one['duckdb_keep']['read_s']:.1f}",
         f"pandas estimate for all files: {pandas['estimated_total_s']:,.0f} s (register {pandas['register_s']} s + "
         f"per-line work × {pandas['extrapolation_factor']} + commitments {pandas['commitment_evaluation_s']} s); "
