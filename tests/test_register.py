@@ -1,6 +1,8 @@
 """SPEC 1.2, 1.3, 1.5 and 2: the buyer's register is all valid, or the run stops naming file, row and problem."""
+import duckdb
 import pytest
 
+from naleving import stages
 from naleving.register import RegisterError, load_register
 from world import sr_line
 
@@ -126,3 +128,19 @@ def test_a_new_register_replaces_the_stored_one_row_for_row(world):
     stored = run.sql("SELECT * FROM contracts ORDER BY contract_id")
     assert stored.equals(register.contracts.select(stored.columns).sort("contract_id"))
     assert stored["contract_id"].to_list() == ["C-1", "C-2", "C-4"]
+
+
+def test_an_unchanged_register_is_not_read_again(world, monkeypatch):
+    world.contract().commitment()
+    world.run("2026-11-29")
+    reads = []
+    monkeypatch.setattr(stages, "load_register", lambda data_dir: reads.append(data_dir) or load_register(data_dir))
+    assert world.run("2026-11-30").sql("SELECT count(*) AS n FROM contracts")["n"][0] == 1
+    assert reads == []  # the same files under the same code
+    world.contract(contract_id="C-2")
+    assert world.run("2026-12-01").sql("SELECT count(*) AS n FROM contracts")["n"][0] == 2
+    assert len(reads) == 1
+    with duckdb.connect(str(world.warehouse)) as con:  # another version of the code reads it again
+        con.execute("UPDATE register_on_record SET code_version = 'eerder'")
+    world.run("2026-12-02")
+    assert len(reads) == 2

@@ -28,6 +28,11 @@ CREATE TABLE IF NOT EXISTS commitments (
 CREATE TABLE IF NOT EXISTS block_values (
     table_id VARCHAR, code VARCHAR, kind VARCHAR, value_eur_per_year DOUBLE
 );
+-- The register files (and the code) the stored register was validated from: the same again
+-- is not read again.
+CREATE TABLE IF NOT EXISTS register_on_record (
+    file_name VARCHAR PRIMARY KEY, file_sha256 VARCHAR NOT NULL, code_version VARCHAR NOT NULL
+);
 
 -- Supplier submissions: one row per file received, keyed by name and content.
 CREATE TABLE IF NOT EXISTS submissions (

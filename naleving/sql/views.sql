@@ -13,7 +13,7 @@ CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS SELECT * FROM mar
 -- Of the contracts an evaluation recomputes (changed_contracts), chosen before the window
 -- over each person's lines so that only their lines are ranked.
 CREATE OR REPLACE VIEW social_return_valuation AS
-WITH current_lines AS (  -- the columns valuation needs: not the record as read
+WITH current_lines AS (  -- the columns valuation needs
     SELECT l.submission_id, l.source_row, l.contract_id, l.person_ref, l.period_start, l.period_end,
            l.target_group, l.hours, l.amount_eur, l.bonus, c.block_table
     FROM social_return_lines_marked l JOIN contracts c USING (contract_id)
