@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from naleving import config
+from naleving import config, stages
 from world import rm_line, sr_line, ze_line
 
 RECYCLED = {"kind": "recycled_material", "metric": ""}
@@ -128,6 +128,21 @@ def test_two_year_cap_is_per_contract(world):
     run = world.run("2025-12-31")
     assert run.status("K-1")["achieved"] == pytest.approx(3000)
     assert run.status("K-2")["achieved"] == pytest.approx(1000)  # not 744: the same person, another contract
+
+
+def test_two_year_cap_holds_when_contracts_are_valued_in_slices(world, monkeypatch):
+    monkeypatch.setattr(stages, "VALUED_LINES_A_SLICE", 2)  # a national history is valued ~2 M lines at a time
+    slices = []
+    run_sql = stages.run_sql
+    monkeypatch.setattr(stages, "run_sql", lambda con, name, **v: (
+        slices.append(v["valuation_slice"]) if name == "social_return_valued" else None) or run_sql(con, name, **v))
+    for contract, hours in (("C-1", ["1000"] * 4), ("C-2", ["1000", "1000"]), ("C-3", ["500"])):
+        world.contract(contract_id=contract).commitment(commitment_id=f"K-{contract}", contract_id=contract)
+        world.report(f"{contract}.csv", [sr_line(contract_id=contract, period=p, hours=h) for p, h in zip(HALF_YEARS, hours)])
+    run = world.run("2026-12-31")
+    assert slices == [0, 1, 2, 3]  # 7 lines, 2 a slice
+    assert [run.status(f"K-{c}")["achieved"] for c in ("C-1", "C-2", "C-3")] == pytest.approx([3744, 2000, 500])
+    assert run.sql("SELECT count(*) AS n FROM social_return_valued")["n"][0] == 7
 
 
 # --- 3: which lines count -----------------------------------------------------------------

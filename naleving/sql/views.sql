@@ -10,14 +10,18 @@ CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS SELECT * FROM mar
 
 -- Social return valued with the contract's block table (bouwblokkenmethode, SPEC 1.5):
 -- an hour is worth the yearly value / 1872; a person counts for at most 3744 hours a contract.
--- Of the contracts an evaluation recomputes (changed_contracts), chosen before the window
--- over each person's lines so that only their lines are ranked.
+-- Of one slice of the contracts an evaluation recomputes (changed_contracts; variables
+-- valuation_slices and valuation_slice), chosen before the window over each person's lines so
+-- that only their lines are ranked: a slice's window fits in DuckDB's memory, a whole
+-- national history's spilled to disk.
 CREATE OR REPLACE VIEW social_return_valuation AS
 WITH current_lines AS (  -- the columns valuation needs
     SELECT l.submission_id, l.source_row, l.contract_id, l.person_ref, l.period_start, l.period_end,
            l.target_group, l.hours, l.amount_eur, l.bonus, c.block_table
     FROM social_return_lines_marked l JOIN contracts c USING (contract_id)
-    WHERE NOT l.superseded AND l.contract_id IN (SELECT contract_id FROM changed_contracts)
+    WHERE NOT l.superseded AND l.contract_id IN (
+        SELECT contract_id FROM changed_contracts
+        WHERE hash(contract_id) % getvariable('valuation_slices') = getvariable('valuation_slice'))
 ), bonus_codes AS (
     SELECT submission_id, source_row, block_table, unnest(string_split(bonus, '|')) AS code
     FROM current_lines WHERE bonus IS NOT NULL
