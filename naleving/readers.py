@@ -7,6 +7,7 @@ Limitation: a CSV field in quotes that spans several lines is not supported; suc
 refused with `UnreadableFile` (physical line numbers could not be kept exact otherwise).
 """
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -149,8 +150,15 @@ def _xlsx_grid(data: bytes) -> pl.DataFrame:
         [load.rename({c: f"{k}{i}" for i, c in enumerate(load.columns)}) for k, load in zip("sfbt", loads)],
         how="horizontal",
     )
-    cells = [_cell_text(*(pl.col(f"{k}{i}") for k in "sfbt")).alias(f"c{i}") for i in range(loads[0].width)]
-    return wide.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"), *cells)
+    return wide.select(_grid_columns(loads[0].width))
+
+
+@functools.cache
+def _grid_columns(width: int) -> tuple[pl.Expr, ...]:
+    """source_row and the text of each of `width` sheet columns: built once per width (building
+    the expressions took longer than running them on a supplier's sheet of a few hundred rows)."""
+    cells = (_cell_text(*(pl.col(f"{k}{i}") for k in "sfbt")).alias(f"c{i}") for i in range(width))
+    return (pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"), *cells)
 
 
 def _cell_text(s: pl.Expr, f: pl.Expr, b: pl.Expr, t: pl.Expr) -> pl.Expr:
