@@ -20,7 +20,6 @@ HISTORY_COLUMNS = ("as_of", "commitment_id", "contract_id", "status", "target", 
 EVIDENCE_LIMIT = 500  # a page shows this many evidence rows; the export and the snapshot hold all
 
 
-
 def _typed_record(report_type: str) -> str:
     """An accepted line's typed values as a JSON object, named as in its table."""
     cells = ", ".join(f"'{c}', {c}" for c in validate.LINE_COLUMNS[report_type][2:])  # after the line's key
