@@ -57,3 +57,14 @@ def canonical_expr(header: pl.Expr) -> pl.Expr:
     """`canonical_name` as a polars expression (used to find the header row vectorised)."""
     key = header.str.strip_chars().str.to_lowercase().str.replace_all(_SEPARATOR_RUN, "_")
     return key.replace(HEADER_ALIASES)
+
+
+# The columns of a stored accepted line, per report type (validation writes them, the portal
+# shows them). An accepted line is kept as typed: its record as read is the archived
+# original's row (file_sha256 and source_row), so it is not stored a second time.
+KEY_COLUMNS = ["submission_id", "source_row", "contract_id", "supplier_kvk", "period_start", "period_end", "submitted_at"]
+LINE_COLUMNS = {
+    "social_return": [*KEY_COLUMNS, "person_ref", "target_group", "hours", "amount_eur", "bonus"],
+    "recycled_material": [*KEY_COLUMNS, "material", "delivered_tonnes", "recycled_tonnes", "evidence_ref"],
+    "zero_emission_equipment": [*KEY_COLUMNS, "machine_id", "power_kw", "energy_source", "hours"],
+}

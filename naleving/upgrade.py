@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import duckdb
 
+from naleving.columns import LINE_COLUMNS
+
 FORMER_VIEWS = ("report_groups", "social_return_valued")
 FORMER_TABLES = ("finding_evidence", "counted_lines", "raw_records")
-LINE_TABLES = ("social_return_lines", "recycled_material_lines", "zero_emission_equipment_lines")
 
 
 def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -42,7 +43,7 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("DELETE FROM submissions WHERE status = 'received'")
         con.execute("DROP TABLE raw_records")
     for (name,) in con.execute("SELECT table_name FROM duckdb_columns() WHERE NOT internal AND column_name = 'raw' "
-                               "AND table_name IN ?", [list(LINE_TABLES)]).fetchall():
+                               "AND table_name IN ?", [[f"{t}_lines" for t in LINE_COLUMNS]]).fetchall():
         con.execute(f"ALTER TABLE {name} DROP COLUMN raw")
     return "report_groups" in views
 
@@ -54,5 +55,5 @@ def fill_report_groups(con: duckdb.DuckDBPyConnection) -> None:
     stages.record_report_groups(con, [
         validate.report_groups(report_type, con.sql(
             f"SELECT submission_id, contract_id, period_start, period_end, submitted_at FROM {report_type}_lines").pl())
-        for report_type in validate.LINE_COLUMNS
+        for report_type in LINE_COLUMNS
     ])

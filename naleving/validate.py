@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from naleving import parsing, schemas
-from naleving.columns import ENERGY_SOURCE_ALIASES
+from naleving.columns import ENERGY_SOURCE_ALIASES, LINE_COLUMNS
 from naleving.fields import REASONS, Field, add_reason, collect_reasons, parse_fields, per_distinct
 
 SOCIAL_ENTERPRISE = "sociale_onderneming"
@@ -40,14 +40,6 @@ LINE_MODELS = {
     "social_return": schemas.SocialReturnLine,
     "recycled_material": schemas.RecycledMaterialLine,
     "zero_emission_equipment": schemas.ZeroEmissionEquipmentLine,
-}
-KEY_COLUMNS = ["submission_id", "source_row", "contract_id", "supplier_kvk", "period_start", "period_end", "submitted_at"]
-# An accepted line is kept as typed: its record as read is the archived original's row
-# (file_sha256 and source_row), so it is not stored a second time.
-LINE_COLUMNS = {
-    "social_return": [*KEY_COLUMNS, "person_ref", "target_group", "hours", "amount_eur", "bonus"],
-    "recycled_material": [*KEY_COLUMNS, "material", "delivered_tonnes", "recycled_tonnes", "evidence_ref"],
-    "zero_emission_equipment": [*KEY_COLUMNS, "machine_id", "power_kw", "energy_source", "hours"],
 }
 RAW_COLUMNS = sorted({"period", "period_start", "period_end"} | {f.name for fs in [COMMON_FIELDS, *TYPE_FIELDS.values()] for f in fs})
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from naleving import snapshots, validate
+from naleving import snapshots
+from naleving.columns import LINE_COLUMNS
 from naleving.snapshots import Snapshot
 
 MODEL_SQL = Path(__file__).with_name("published.sql")
@@ -22,14 +23,14 @@ EVIDENCE_LIMIT = 500  # a page shows this many evidence rows; the export and the
 
 def _typed_record(report_type: str) -> str:
     """An accepted line's typed values as a JSON object, named as in its table."""
-    cells = ", ".join(f"'{c}', {c}" for c in validate.LINE_COLUMNS[report_type][2:])  # after the line's key
+    cells = ", ".join(f"'{c}', {c}" for c in LINE_COLUMNS[report_type][2:])  # after the line's key
     return f"SELECT submission_id, source_row, json_object({cells}) AS record FROM {report_type}_lines"
 
 
 # An accepted line shows its typed values (its record as read is in the archive, which the
 # portal does not open); a quarantined line its record as read.
 _LINES_SQL = "\n    UNION ALL ".join(
-    [*map(_typed_record, validate.LINE_COLUMNS), "SELECT submission_id, source_row, raw AS record FROM quarantine"])
+    [*map(_typed_record, LINE_COLUMNS), "SELECT submission_id, source_row, raw AS record FROM quarantine"])
 _EVIDENCE_SQL = f"""
 WITH lines AS (
     {_LINES_SQL}
