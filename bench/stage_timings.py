@@ -4,7 +4,8 @@
 
 Runs the command line in this process exactly as `naleving run` does (the same Dagster
 job), with the library function of each stage wrapped: it adds up the seconds spent in
-it and the highest resident memory of the process while it ran (sampled every 50 ms).
+it, the process's CPU seconds (all threads; twice the seconds is both cores busy) and the
+highest resident memory of the process while it ran (sampled every 50 ms).
 Writes the figures to STAGES.json; "other" is the rest of the command: imports, Dagster's
 own work, the checks' queries.
 """
@@ -53,7 +54,13 @@ class Gauge(threading.Thread):
             time.sleep(0.05)
 
 
-def wrap(module: str, function: str, label: str, gauge: Gauge, seconds: dict, peaks: dict) -> None:
+def cpu_seconds() -> float:
+    """User and system time of the whole process, all threads: how busy the two cores were."""
+    times = os.times()
+    return times.user + times.system
+
+
+def wrap(module: str, function: str, label: str, gauge: Gauge, seconds: dict, peaks: dict, cpu: dict) -> None:
     owner = importlib.import_module(module)
     original = getattr(owner, function)
 
@@ -63,13 +70,14 @@ def wrap(module: str, function: str, label: str, gauge: Gauge, seconds: dict, pe
     def timed(*args, **kwargs):
         if not part:
             gauge.reset()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu_seconds()
         try:
             return original(*args, **kwargs)
         finally:
             seconds[label] += time.perf_counter() - start
             if not part:
                 peaks[label] = max(peaks[label], gauge.peak)
+                cpu[label] += cpu_seconds() - start_cpu
 
     setattr(owner, function, timed)  # callers look the function up on its module at call time
 
@@ -81,16 +89,19 @@ def main() -> int:
     gauge.start()
     seconds: dict[str, float] = defaultdict(float)
     peaks: dict[str, int] = defaultdict(int)
+    cpu: dict[str, float] = defaultdict(float)
     for module, function, label in STAGES:
-        wrap(module, function, label, gauge, seconds, peaks)
+        wrap(module, function, label, gauge, seconds, peaks, cpu)
     from naleving.cli import main as naleving
 
     code = naleving(argv)
     total = time.perf_counter() - start
     stages = [{"stage": label, "seconds": round(seconds[label], 2),
-               "peak_mib": None if label.startswith(PART) else round(peaks[label] / 2**20)} for _, _, label in STAGES]
+               "peak_mib": None if label.startswith(PART) else round(peaks[label] / 2**20),
+               "cpu_s": None if label.startswith(PART) else round(cpu[label], 2)} for _, _, label in STAGES]
     counted = sum(s for label, s in seconds.items() if not label.startswith(PART))
-    stages.append({"stage": "other", "seconds": round(total - counted, 2), "peak_mib": None})
+    stages.append({"stage": "other", "seconds": round(total - counted, 2), "peak_mib": None,
+                   "cpu_s": round(cpu_seconds() - sum(cpu.values()), 2)})
     out.write_text(json.dumps({"total_s": round(total, 2), "exit": code, "stages": stages}, indent=1) + "\n")
     return code
 

@@ -17,7 +17,6 @@ from typing import Any, Literal
 
 import duckdb
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
-from fastapi.responses import FileResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
@@ -206,11 +205,13 @@ def create_app(state_dir: Path, tokens_file: Path) -> FastAPI:
                                if e["file_sha256"] else None) for e in evidence],
         )
 
-    @app.get("/files/{sha256}", dependencies=[Depends(auditor)], response_class=FileResponse,
+    @app.get("/files/{sha256}", dependencies=[Depends(auditor)], response_class=Response,
              responses={200: {"content": {"application/octet-stream": {}}}})
-    def archived_file(sha256: str) -> FileResponse:
-        if not SHA256.match(sha256) or not archive.path(sha256).is_file():
+    def archived_file(sha256: str) -> Response:
+        original = archive.read(sha256) if SHA256.match(sha256) else None
+        if original is None:
             raise HTTPException(404, "onbekend bestand")
-        return FileResponse(archive.path(sha256), media_type="application/octet-stream", filename=sha256)
+        return Response(original, media_type="application/octet-stream",
+                        headers={"Content-Disposition": f'attachment; filename="{sha256}"'})
 
     return app

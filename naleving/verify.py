@@ -5,6 +5,7 @@ folder (snapshots/ and archive/) or on a snapshots folder alone.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,12 +79,16 @@ def _check_chain(chain: list[snapshots.Snapshot], verdict: Verdict) -> None:
 
 
 def _check_archive(archive: Archive, chain: list[snapshots.Snapshot], verdict: Verdict) -> None:
-    for sha in sorted(archive.shas()):
-        verdict.archived += 1
-        if snapshots.sha256_file(archive.path(sha)) != sha:
-            verdict.problems.append(f"archive/{sha}: gewijzigd (inhoud past niet bij de naam)")
-    stray = sorted(p.name for p in archive.root.iterdir() if not SHA256.match(p.name)) if archive.root.is_dir() else []
-    verdict.problems += [f"archive/{name}: toegevoegd (geen sha256-naam)" for name in stray]
+    for original in archive.originals():
+        if original.data is None:
+            verdict.problems.append(f"archive/{original.place}: onleesbaar (pakket of bestand beschadigd)")
+        elif not SHA256.match(original.name):
+            verdict.problems.append(f"archive/{original.place}: toegevoegd (geen sha256-naam)")
+        else:
+            verdict.archived += 1
+            if hashlib.sha256(original.data).hexdigest() != original.name:
+                verdict.problems.append(f"archive/{original.place}: gewijzigd (inhoud past niet bij de naam)")
+    verdict.problems += [f"archive/{name}: toegevoegd (geen sha256-naam)" for name in archive.strays()]
     if chain:
         newest = chain[-1]
         referenced = set()

@@ -4,12 +4,14 @@ import json
 import os
 import shutil
 import stat
+import zipfile
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from naleving import snapshots
+from naleving.archive import Archive
 from naleving.cli import main
 from naleving.verify import verify
 from world import World, rm_line, sr_line
@@ -141,15 +143,25 @@ def test_published_evidence_never_contains_a_bsn(two_nights):
 
 
 def test_every_received_file_is_archived_by_sha256_for_the_service_account_only(two_nights):
-    archive = state(two_nights) / "archive"
+    folder = state(two_nights) / "archive"
+    archive = Archive(folder)
     for path in (two_nights.root / "reports").rglob("*"):
         if path.is_file():
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-            assert (archive / sha).read_bytes() == path.read_bytes()
-            assert stat.S_IMODE((archive / sha).stat().st_mode) == 0o400
-    assert stat.S_IMODE(archive.stat().st_mode) == 0o700
+            assert archive.read(hashlib.sha256(path.read_bytes()).hexdigest()) == path.read_bytes()
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o400 for p in folder.iterdir())
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     contracts_sha = hashlib.sha256((two_nights.root / "contracts.csv").read_bytes()).hexdigest()
-    assert (archive / contracts_sha).is_file()
+    assert (folder / contracts_sha).is_file()
+
+
+def test_a_nights_files_are_archived_in_one_pack_that_any_zip_tool_opens(two_nights):
+    packs = sorted((state(two_nights) / "archive").glob("pack-*.zip"))
+    assert len(packs) == 2  # one a night
+    with zipfile.ZipFile(packs[0]) as first, zipfile.ZipFile(packs[1]) as second:
+        members = first.namelist() + second.namelist()
+        assert all(info.compress_type == zipfile.ZIP_STORED for info in first.infolist())
+    sent = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (two_nights.root / "reports").rglob("*") if p.is_file()}
+    assert sorted(members) == sorted(sent)
 
 
 def test_verify_passes_on_untouched_evidence(two_nights, capsys):
@@ -215,16 +227,40 @@ def test_verify_catches_a_reordered_chain(two_nights):
     assert any("keten verbroken" in p for p in found)
 
 
+def _repack(pack: Path, change) -> None:
+    """Rewrite a pack with change(member, bytes) -> bytes or None (left out)."""
+    with zipfile.ZipFile(pack) as opened:
+        members = {name: opened.read(name) for name in opened.namelist()}
+    os.chmod(pack, 0o600)
+    with zipfile.ZipFile(pack, "w") as rewritten:
+        for name, data in members.items():
+            if (changed := change(name, data)) is not None:
+                rewritten.writestr(name, changed)
+
+
 def test_verify_catches_an_altered_or_missing_archive_file(two_nights):
     archive = state(two_nights) / "archive"
-    victim, *_ = sorted(archive.iterdir())
-    os.chmod(victim, 0o600)
-    victim.write_bytes(b"anders")
-    missing = hashlib.sha256((two_nights.root / "reports" / "m.csv").read_bytes()).hexdigest()
-    (archive / missing).unlink()
+    sha = {name: hashlib.sha256((two_nights.root / "reports" / name).read_bytes()).hexdigest() for name in ("r.csv", "m.csv")}
+    first_pack = next(p for p in sorted(archive.glob("pack-*.zip")) if sha["r.csv"] in zipfile.ZipFile(p).namelist())
+    _repack(first_pack, lambda name, data: None if name == sha["m.csv"] else b"anders" if name == sha["r.csv"] else data)
+    register = archive / hashlib.sha256((two_nights.root / "contracts.csv").read_bytes()).hexdigest()
+    os.chmod(register, 0o600)
+    register.write_bytes(b"anders")
     found = problems(two_nights)
-    assert f"archive/{victim.name}: gewijzigd (inhoud past niet bij de naam)" in found
-    assert any(p.startswith(f"archive/{missing}: ontbreekt") for p in found)
+    assert f"archive/{first_pack.name}/{sha['r.csv']}: gewijzigd (inhoud past niet bij de naam)" in found
+    assert f"archive/{register.name}: gewijzigd (inhoud past niet bij de naam)" in found
+    assert any(p.startswith(f"archive/{sha['m.csv']}: ontbreekt") for p in found)
+
+
+def test_verify_names_a_damaged_pack_and_anything_added_to_the_archive(two_nights):
+    archive = state(two_nights) / "archive"
+    damaged = sorted(archive.glob("pack-*.zip"))[0]
+    os.chmod(damaged, 0o600)
+    damaged.write_bytes(damaged.read_bytes()[:-30])
+    (archive / "notities.txt").write_text("los")
+    found = problems(two_nights)
+    assert f"archive/{damaged.name}: onleesbaar (pakket of bestand beschadigd)" in found
+    assert "archive/notities.txt: toegevoegd (geen sha256-naam)" in found
 
 
 def test_rerun_as_of_an_earlier_date_reproduces_that_runs_results(two_nights):
