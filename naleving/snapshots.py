@@ -29,7 +29,7 @@ import polars as pl
 from naleving import config
 from naleving.warehouse import run_sql, sql_text
 
-FORMAT = "naleving-evidence/4"  # 4: the line tables without `raw`
+FORMAT = "naleving-evidence/5"  # 4: the line tables without `raw`; 5: line_contributions without social return
 MANIFEST = "manifest.json"
 LATEST = "LATEST"
 NAME = re.compile(r"^(\d{6})-([0-9A-Za-z-]{1,64})$")

@@ -11,6 +11,10 @@ validated in one transaction. Its lines were a second copy of what the line tabl
 quarantine hold; a file read but not validated yet is forgotten, so the next run reads it again.
 The line tables kept each accepted line's record as read (`raw`) beside its typed values: a
 second copy of the archived original's row. The column is dropped.
+line_contributions held each social-return line's hours or euros once more per commitment
+(`amount`); counted_lines now takes them from social_return_valued. Those rows and the
+column are dropped, and every contract is evaluated anew by the next run: a contract valued
+while social_return_valued was a view has no valued lines stored.
 """
 from __future__ import annotations
 
@@ -45,6 +49,13 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
     for (name,) in con.execute("SELECT table_name FROM duckdb_columns() WHERE NOT internal AND column_name = 'raw' "
                                "AND table_name IN ?", [[f"{t}_lines" for t in LINE_COLUMNS]]).fetchall():
         con.execute(f"ALTER TABLE {name} DROP COLUMN raw")
+    if con.execute("SELECT 1 FROM duckdb_columns() WHERE NOT internal AND table_name = 'line_contributions' "
+                   "AND column_name = 'amount'").fetchall():
+        # rewritten, not altered: DuckDB refuses to commit a delete and an alter of one table together
+        con.execute("CREATE TABLE share_contributions AS SELECT * EXCLUDE (amount) FROM line_contributions WHERE amount IS NULL")
+        con.execute("DROP TABLE line_contributions")
+        con.execute("ALTER TABLE share_contributions RENAME TO line_contributions")
+        con.execute("DELETE FROM evaluated_contracts")
     return "report_groups" in views
 
 

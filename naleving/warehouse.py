@@ -44,8 +44,8 @@ def connect(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDB
                 if fill_groups:
                     upgrade.fill_report_groups(con)
             run_sql(con, "marked_lines")
-            run_sql(con, "commitment_lines")
             run_sql(con, "views")
+            run_sql(con, "commitment_lines")
             run_sql(con, "finding_evidence")
         yield con
     finally:

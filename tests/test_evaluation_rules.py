@@ -458,15 +458,15 @@ def _contribution_of(world, contract_id: str) -> list[float]:
     con = duckdb.connect(str(world.warehouse))
     try:
         return [r[0] for r in con.execute(
-            "SELECT amount FROM line_contributions WHERE contract_id = ? ORDER BY ALL", [contract_id]).fetchall()]
+            "SELECT counted_hours FROM social_return_valued WHERE contract_id = ? ORDER BY ALL", [contract_id]).fetchall()]
     finally:
         con.close()
 
 
 def _mark(world, contract_id: str) -> None:
-    """Put a value no evaluation would compute on a contract's contributions."""
+    """Put a value no evaluation would compute on a contract's valued lines."""
     con = duckdb.connect(str(world.warehouse))
-    con.execute("UPDATE line_contributions SET amount = -1 WHERE contract_id = ?", [contract_id])
+    con.execute("UPDATE social_return_valued SET counted_hours = -1 WHERE contract_id = ?", [contract_id])
     con.close()
 
 

@@ -88,8 +88,8 @@ def test_a_snapshot_writes_only_the_contracts_evaluated_anew(world):
     world.report("c1-q2.csv", [sr_line(period="2025-Q2", hours="50")])
     second = world.run("2026-11-30")
     first, latest = chain(world)
-    assert first.tables()["line_contributions"] == ["line_contributions-000001.parquet"]
-    earlier, new = latest.files("line_contributions")
+    assert first.tables()["social_return_valued"] == ["social_return_valued-000001.parquet"]
+    earlier, new = latest.files("social_return_valued")
     assert earlier.stat().st_ino == (first.path / earlier.name).stat().st_ino
     assert set(pl.read_parquet(new)["contract_id"]) == {"C-1"}  # only the contract with a new file
     assert dict(latest.read("contract_parts").iter_rows()) == {"C-1": 2, "C-2": 1}

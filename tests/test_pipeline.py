@@ -260,15 +260,21 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
     con.execute("INSERT INTO files_on_record VALUES ('reports/w.csv', 1, 1, 'sha-w')")
     lines = con.sql("SELECT * FROM social_return_lines ORDER BY ALL").fetchall()
     con.execute("ALTER TABLE social_return_lines ADD COLUMN raw VARCHAR DEFAULT '{}'")  # each line's record as read
+    con.execute("ALTER TABLE line_contributions ADD COLUMN amount DOUBLE")  # social-return lines counted per commitment
+    con.execute("""INSERT INTO line_contributions BY NAME SELECT l.contract_id, m.commitment_id, l.submission_id,
+                   l.source_row, l.period_end, l.hours AS amount FROM social_return_lines l JOIN commitments m USING (contract_id)""")
     con.close()
     with warehouse.connect(world.warehouse) as con:
         assert con.sql("SELECT * FROM social_return_lines ORDER BY ALL").fetchall() == lines  # without raw
         assert con.sql(groups).fetchall() == before
-        assert con.sql("SELECT * FROM finding_evidence ORDER BY ALL").fetchall() == evidence
         assert not con.sql("SELECT * FROM submissions WHERE file_name = 'reports/w.csv'").fetchall()  # to be read again
         assert not con.sql("SELECT * FROM files_on_record WHERE file_name = 'reports/w.csv'").fetchall()
         assert not con.sql("SELECT * FROM duckdb_tables() WHERE table_name = 'raw_records'").fetchall()
+        assert not con.sql("SELECT * FROM line_contributions").fetchall()  # no share commitments here
+        assert not con.sql("SELECT * FROM evaluated_contracts").fetchall()  # every contract evaluated anew
     assert [row[-1] for row in before] == [True, False]  # the later file supersedes the earlier
+    again = world.run("2026-11-29")
+    assert again.sql("SELECT * FROM finding_evidence ORDER BY ALL").rows() == evidence
     world.report("w.csv", [sr_line(hours="12,5", submitted_at="2025-04-25")])
     assert world.run("2026-11-30").status()["achieved"] == 12.5  # w.csv read, validated, superseding b.csv
 

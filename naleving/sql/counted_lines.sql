@@ -1,8 +1,9 @@
--- What each accepted, non-superseded line contributes to each commitment of its contract:
--- an amount (hours or euros) for cumulative kinds, numerator/denominator for share kinds,
--- for the contracts the evaluation recomputes (changed_contracts.sql, their lines valued by
--- social_return_valued.sql); counted_lines (commitment_lines.sql) takes the lines whose period
--- ended by the evaluation's date (SPEC 3).
+-- What each accepted, non-superseded recycled-material and zero-emission line contributes to
+-- each commitment of its contract (numerator/denominator of a share), for the contracts the
+-- evaluation recomputes (changed_contracts.sql). A social-return line's contribution is its
+-- valued hours or euros (social_return_valued.sql), which counted_lines (commitment_lines.sql)
+-- takes as it is instead of storing it again per commitment; counted_lines takes the lines
+-- whose period ended by the evaluation's date (SPEC 3).
 -- Variables: run_id, as_of.
 
 DELETE FROM line_contributions WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
@@ -10,21 +11,15 @@ INSERT INTO line_contributions BY NAME
 WITH changed AS (
     SELECT m.* FROM commitments m SEMI JOIN changed_contracts USING (contract_id)
 )
-SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end,
-       CASE WHEN m.metric = 'hours' THEN l.counted_hours ELSE l.value_eur END AS amount,
-       NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator
-FROM changed m JOIN social_return_valued l USING (contract_id)
-WHERE m.kind = 'social_return'
-UNION ALL
 -- Recycled tonnes without evidence count as 0; their delivered tonnes still count.
-SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end, NULL,
-       CASE WHEN l.evidence_ref IS NOT NULL THEN l.recycled_tonnes ELSE 0 END,
-       l.delivered_tonnes
+SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end,
+       CASE WHEN l.evidence_ref IS NOT NULL THEN l.recycled_tonnes ELSE 0 END AS numerator,
+       l.delivered_tonnes AS denominator
 FROM changed m JOIN recycled_material_lines_marked l USING (contract_id)
 WHERE m.kind = 'recycled_material' AND NOT l.superseded
   AND (m.scope = 'all' OR l.material = m.scope)
 UNION ALL
-SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end, NULL,
+SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end,
        CASE WHEN l.energy_source IN ('electric', 'hydrogen') THEN l.hours ELSE 0 END,
        l.hours
 FROM changed m JOIN zero_emission_equipment_lines_marked l USING (contract_id)

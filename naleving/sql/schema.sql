@@ -96,11 +96,12 @@ CREATE TABLE IF NOT EXISTS commitment_status (
     numerator DOUBLE, denominator DOUBLE
 );
 
--- What each line contributes to each commitment of its contract, whatever the date
--- (period_end says from when it counts); kept up to date per contract (counted_lines.sql).
+-- What each recycled-material and zero-emission line contributes to each share commitment of
+-- its contract, whatever the date (period_end says from when it counts); kept up to date per
+-- contract (counted_lines.sql). Social-return lines count as valued (social_return_valued).
 CREATE TABLE IF NOT EXISTS line_contributions (
     contract_id VARCHAR, commitment_id VARCHAR, submission_id VARCHAR, source_row BIGINT,
-    period_end DATE, amount DOUBLE, numerator DOUBLE, denominator DOUBLE
+    period_end DATE, numerator DOUBLE, denominator DOUBLE
 );
 -- The fingerprint of each contract's inputs when its contributions were last computed.
 CREATE TABLE IF NOT EXISTS evaluated_contracts (contract_id VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL);

@@ -79,7 +79,8 @@ CREATE OR REPLACE VIEW published_social_return_valued AS
 SELECT submission_id, source_row, contract_id, person_ref, period_start, period_end, hours,
        hours_before, counted_hours, capped, value_eur
 FROM social_return_valued;
--- What each line contributes to each commitment; readers compose commitment_lines from it
--- and last_evaluation (commitment_lines.sql).
+-- What each recycled-material and zero-emission line contributes to each commitment; readers
+-- compose commitment_lines from it, social_return_valued, commitments and last_evaluation
+-- (commitment_lines.sql).
 CREATE OR REPLACE VIEW published_line_contributions AS SELECT * FROM line_contributions;
 CREATE OR REPLACE VIEW published_last_evaluation AS SELECT * FROM last_evaluation;
