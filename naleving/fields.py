@@ -81,8 +81,12 @@ def parse_fields(frame: pl.DataFrame, fields: list[Field], decimal_comma: pl.Exp
 
 
 def add_reason(frame: pl.DataFrame, code: str, when: pl.Expr) -> pl.DataFrame:
-    """Flag a reason code on the rows where `when` holds (null counts as not holding)."""
-    return frame.with_columns(when.fill_null(False).alias(FLAG + code))
+    """Flag a reason code on the rows where `when` holds (null counts as not holding), beside
+    the rows already flagged with it."""
+    flag = when.fill_null(False)
+    if FLAG + code in frame.columns:
+        flag = pl.col(FLAG + code) | flag
+    return frame.with_columns(flag.alias(FLAG + code))
 
 
 def collect_reasons(frame: pl.DataFrame) -> pl.DataFrame:

@@ -136,18 +136,19 @@ def _xlsx_grid(data: bytes) -> pl.DataFrame:
 
     fastexcel converts a whole column to one dtype, and its string rendering of numbers keeps
     only 9 decimals (3.14159265358979 -> "3.141592654"). So the sheet is loaded once per dtype
-    and each cell's type is recognised from which loads succeed: the boolean load is non-null
-    for numbers and booleans only, the datetime load for dates and numbers only.
+    and each cell's type is recognised from which loads succeed: the float load is non-null for
+    numbers, booleans and text that reads as a number, the datetime load for dates and for
+    numbers within the range of dates (beyond it, fastexcel's own rendering has no decimals to lose).
     `skip_rows=0` keeps leading empty rows, so row i is Excel row i + 1.
     """
     reader = fastexcel.read_excel(data)
     loads = [
         reader.load_sheet(0, header_row=None, skip_rows=0, dtypes=dtype).to_polars()
-        for dtype in ("string", "float", "boolean", "datetime")
+        for dtype in ("string", "float", "datetime")
     ]
-    # One wide frame: s<i>, f<i>, b<i>, t<i> are the four loads of sheet column i.
+    # One wide frame: s<i>, f<i>, t<i> are the three loads of sheet column i.
     wide = pl.concat(
-        [load.rename({c: f"{k}{i}" for i, c in enumerate(load.columns)}) for k, load in zip("sfbt", loads)],
+        [load.rename({c: f"{k}{i}" for i, c in enumerate(load.columns)}) for k, load in zip("sft", loads)],
         how="horizontal",
     )
     return wide.select(_grid_columns(loads[0].width))
@@ -157,19 +158,19 @@ def _xlsx_grid(data: bytes) -> pl.DataFrame:
 def _grid_columns(width: int) -> tuple[pl.Expr, ...]:
     """source_row and the text of each of `width` sheet columns: built once per width (building
     the expressions took longer than running them on a supplier's sheet of a few hundred rows)."""
-    cells = (_cell_text(*(pl.col(f"{k}{i}") for k in "sfbt")).alias(f"c{i}") for i in range(width))
+    cells = (_cell_text(*(pl.col(f"{k}{i}") for k in "sft")).alias(f"c{i}") for i in range(width))
     return (pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"), *cells)
 
 
-def _cell_text(s: pl.Expr, f: pl.Expr, b: pl.Expr, t: pl.Expr) -> pl.Expr:
-    """Canonical text of one cell from its string, float, boolean and datetime loads."""
+def _cell_text(s: pl.Expr, f: pl.Expr, t: pl.Expr) -> pl.Expr:
+    """Canonical text of one cell from its string, float and datetime loads."""
     number = f.cast(pl.String)
     # polars writes 1e16 / 1e-9 with an exponent; fastexcel's own rendering has none
     number = pl.when(number.str.contains("e")).then(s).otherwise(number.str.strip_suffix(".0"))
     # Excel shows a time rounded to the second; the serial float may sit a hair below it
     moment = t.dt.round("1s").dt.to_string("%Y-%m-%d %H:%M:%S").str.strip_suffix(" 00:00:00")
-    is_date = t.is_not_null() & b.is_null()
-    is_number = b.is_not_null() & ~s.is_in(["true", "false"])
+    is_date = t.is_not_null() & f.is_null()
+    is_number = t.is_not_null() & f.is_not_null()  # not a boolean, not text that reads as a number
     return pl.when(is_date).then(moment).when(is_number).then(number).otherwise(s)
 
 

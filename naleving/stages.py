@@ -101,7 +101,7 @@ def validate_batch(ledger: pl.DataFrame, records: pl.DataFrame, contracts: pl.Da
     """The lines of the batch's received files, accepted or quarantined, per report type."""
     received = ledger.filter(pl.col("status") == "received").select("submission_id", "report_type")
     absent = [pl.lit(None, pl.String).alias(c) for c in validate.RAW_COLUMNS if c not in records.columns]
-    lines = records.with_columns(absent).join(received, on="submission_id")
+    lines = records.with_columns(absent).join(received, on="submission_id", maintain_order="left")
     results = []
     for (report_type,), part in sorted(lines.partition_by("report_type", as_dict=True).items()):
         log.info("Valideren: %d regels %s", part.height, report_type)

@@ -112,9 +112,10 @@ def _codes_of_table(frame: pl.DataFrame, block_values: pl.DataFrame) -> pl.DataF
 
 
 def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFrame, block_values: pl.DataFrame) -> Validated:
-    """records: submission_id, source_row, decimal_comma, raw and RAW_COLUMNS — all lines of one report type."""
-    # in file order, whatever order storage gave: "every copy after the first" depends on it
-    frame = records.sort("submission_id", "source_row").with_row_index("_line")
+    """records: submission_id, source_row, decimal_comma, raw and RAW_COLUMNS — all lines of one
+    report type, each file's lines together and in file order ("every copy after the first"
+    depends on it), as reading gives them."""
+    frame = records.with_row_index("_line")
     if report_type == "social_return":
         frame = _social_return_needs(frame)
     frame = parse_fields(frame, [*COMMON_FIELDS, *TYPE_FIELDS[report_type]], pl.col("decimal_comma"))
@@ -124,21 +125,19 @@ def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFr
         frame = _codes_of_table(frame, block_values)
     if report_type == "zero_emission_equipment":
         frame = frame.with_columns(pl.col("energy_source").replace(ENERGY_SOURCE_ALIASES))
-    frame = frame.sort("_line")  # joins do not keep row order; "first" and pandera's index need it
+    frame = frame.sort("_line")  # joins do not keep row order; "first" and pandera's row positions need it
     frame = add_reason(frame, "duplicate_line", ~pl.col("raw").is_first_distinct().over("submission_id"))
+    # pandera's failures become flags like the others: few lines fail, and a list per line cost more
+    failed = schemas.violations(LINE_MODELS[report_type], frame).group_by("reason", maintain_order=True).agg("index")
+    for code, lines in failed.iter_rows():
+        frame = add_reason(frame, code, pl.col("_line").is_in(lines))
 
     frame = collect_reasons(frame)
-    failed = schemas.violations(LINE_MODELS[report_type], frame)
-    frame = frame.join(
-        failed.group_by("index").agg(pl.col("reason").alias("_schema")),
-        left_on="_line", right_on="index", how="left",
-    ).with_columns(pl.concat_list(REASONS, pl.col("_schema").fill_null([])).list.unique(maintain_order=True).alias(REASONS))
-
     accepted = frame.filter(pl.col(REASONS).list.len() == 0).select(LINE_COLUMNS[report_type])
     quarantine = frame.filter(pl.col(REASONS).list.len() > 0).select(
         "submission_id", "source_row", pl.col(REASONS).list.join(";").alias("reasons"), "raw"
     )
-    return Validated(accepted.sort("submission_id", "source_row"), quarantine.sort("submission_id", "source_row"))
+    return Validated(accepted, quarantine)
 
 
 def report_groups(report_type: str, accepted: pl.DataFrame) -> pl.DataFrame:
