@@ -31,7 +31,7 @@ def report_lines(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.Ma
 
 @dg.asset_check(asset=report_lines, blocking=True, description="Per file received by this run: received = accepted + quarantined, counted from the stored lines.")
 def nothing_lost(context: dg.AssetCheckExecutionContext, naleving: Naleving) -> dg.AssetCheckResult:
-    with naleving.connect() as con:
+    with naleving.connect(read_only=True) as con:
         con.execute("SET VARIABLE run_id = ?", [context.run.run_id])
         broken = con.sql(sql_text("accounting")).pl()
     return dg.AssetCheckResult(

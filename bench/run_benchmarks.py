@@ -132,15 +132,23 @@ def n(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def stage_table(runs: list[dict]) -> list[str]:
-    """Seconds and peak MiB of each stage, for every rebuild and night."""
+def stage_table(runs: list[dict], title: str, cell) -> list[str]:
+    """One line per stage, a column for every rebuild and night; `cell` formats a stage's entry."""
     columns = [(f"{run} {r['factor']}×", r["stages"][run]) for run in ("rebuild", "night") for r in runs]
-    lines = [f"{'per stage: seconds (peak MiB)':<30}" + "".join(f"{name:>16}" for name, _ in columns)]
+    lines = [f"{title:<30}" + "".join(f"{name:>16}" for name, _ in columns)]
     for i, stage in enumerate(columns[0][1]):
-        cells = [(s[i]["seconds"], s[i]["peak_mib"]) for _, s in columns]
-        lines.append(f"{stage['stage']:<30}" + "".join(
-            f"{seconds:>7.1f}" + (f" ({peak:>6,})" if peak is not None else " " * 9) for seconds, peak in cells))
+        lines.append(f"{stage['stage']:<30}" + "".join(cell(s[i]) for _, s in columns))
     return lines
+
+
+def seconds_and_peak(stage: dict) -> str:
+    peak = stage["peak_mib"]
+    return f"{stage['seconds']:>7.1f}" + (f" ({peak:>6,})" if peak is not None else " " * 9)
+
+
+def cpu_seconds(stage: dict) -> str:
+    cpu = stage.get("cpu_s")
+    return f"{cpu:>7.1f}" + " " * 9 if cpu is not None else " " * 16
 
 
 def report(scale: float, info: dict, runs: list[dict], command: str) -> str:
@@ -183,7 +191,8 @@ def report(scale: float, info: dict, runs: list[dict], command: str) -> str:
     row(f"DuckDB reads the CSV files once (process; read {duck['read_s']:.1f} s)", steps[1]["duckdb"])
     row(f"DuckDB reads and keeps them in a file ({one['duckdb_keep']['read_s']:.1f} s)", steps[1]["duckdb keep"])
     row(f"pandas row by row, {pandas['files_read']:,} of {pandas['files_total']:,} files (sample)", steps[1]["pandas"])
-    lines += ["", *stage_table(runs)]
+    lines += ["", *stage_table(runs, "per stage: seconds (peak MiB)", seconds_and_peak),
+              "", *stage_table(runs, "per stage: CPU seconds", cpu_seconds)]
     peak = max(m.peak_rss_bytes for s in steps.values() for k, m in s.items() if k in ("rebuild", "night")) / 2**30
     ratio = rebuild / duck["read_s"]
     nights = {f: s["night"].wall_s for f, s in steps.items()}

@@ -38,7 +38,8 @@ class Naleving(dg.ConfigurableResource):
         return date.fromisoformat(self.as_of) if self.as_of else config.today()
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        # Our own context manager closes the connection even when the asset raises.
-        with warehouse.connect(self.warehouse) as con:
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        # Our own context manager closes the connection even when the asset raises. A check
+        # only reads: read-only skips bringing the schema up to date and the checkpoint at close.
+        with warehouse.connect(self.warehouse, read_only=read_only) as con:
             yield con
