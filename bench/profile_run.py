@@ -23,7 +23,7 @@ STAGES = [
     ("of which plain CSV files read together", "naleving/csv_batch.py", "read_csv_files", 3),
     ("of which other files one by one (read_table)", "naleving/readers.py", "read_table", 3),
     ("of which records as JSON (_records)", "naleving/ingest.py", "_records", 3),
-    ("of which archiving originals (Archive.keep)", "naleving/archive.py", "keep", 3),
+    ("of which archiving originals (Archive.keep_pack)", "naleving/archive.py", "keep_pack", 3),
     ("of which validation (validate_batch)", "naleving/stages.py", "validate_batch", 3),
     ("of which typing + rules (validate_lines)", "naleving/validate.py", "validate_lines", 4),
     ("of which pandera checks (schemas.violations)", "naleving/schemas.py", "violations", 5),
