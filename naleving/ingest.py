@@ -212,8 +212,7 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
     no ledger row names a file the archive lacks.
 
     Files are opened and decided on in order, a chunk at a time; READERS chunks are read at
-    once: reading is the slowest step of the intake, and one chunk's read leaves the second
-    core idle half the time."""
+    once, reading being the slowest step of the intake."""
     settled_before = time.time_ns() - SETTLED_NS
     batch = Batch()
     paths = report_files(data_dir)
@@ -246,7 +245,11 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
 
 def _open(chunk: list[ReportFile], seen: set[tuple[str, str]], known_sha: set[str], on_record: set[tuple[str, int, int]],
           settled_before: int, received_at: datetime) -> tuple[Batch, list[NewFile]]:
-    """The files of `chunk` opened (for the record), the duplicates among them, and the new ones to read."""
+    """The files of `chunk` opened (for the record), the duplicates among them, and the new ones to read.
+
+    Only files untouched for a while go on record as opened: file system clocks are coarse
+    (milliseconds), so a file rewritten just now could keep its size and time though its bytes
+    changed."""
     opened, new = Batch(), []
     for name, path, size, mtime_ns in chunk:
         if (name, size, mtime_ns) in on_record:
