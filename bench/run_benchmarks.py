@@ -146,7 +146,7 @@ def seconds_and_peak(stage: dict) -> str:
     return f"{stage['seconds']:>7.1f}" + (f" ({peak:>6,})" if peak is not None else " " * 9)
 
 
-def cpu_seconds(stage: dict) -> str:
+def cpu_only(stage: dict) -> str:
     cpu = stage.get("cpu_s")
     return f"{cpu:>7.1f}" + " " * 9 if cpu is not None else " " * 16
 
@@ -192,7 +192,7 @@ def report(scale: float, info: dict, runs: list[dict], command: str) -> str:
     row(f"DuckDB reads and keeps them in a file ({one['duckdb_keep']['read_s']:.1f} s)", steps[1]["duckdb keep"])
     row(f"pandas row by row, {pandas['files_read']:,} of {pandas['files_total']:,} files (sample)", steps[1]["pandas"])
     lines += ["", *stage_table(runs, "per stage: seconds (peak MiB)", seconds_and_peak),
-              "", *stage_table(runs, "per stage: CPU seconds", cpu_seconds)]
+              "", *stage_table(runs, "per stage: CPU seconds", cpu_only)]
     peak = max(m.peak_rss_bytes for s in steps.values() for k, m in s.items() if k in ("rebuild", "night")) / 2**30
     ratio = rebuild / duck["read_s"]
     nights = {f: s["night"].wall_s for f, s in steps.items()}

@@ -67,8 +67,9 @@ class Archive:
         """The original's bytes, or None when the archive does not hold it."""
         if not SHA256.match(sha256):
             return None
-        if self.path(sha256).is_file():
-            return self.path(sha256).read_bytes()
+        loose = self.path(sha256)
+        if loose.is_file():
+            return loose.read_bytes()
         pack = self._index().get(sha256)
         if pack is None:
             return None
@@ -77,8 +78,7 @@ class Archive:
 
     def shas(self) -> set[str]:
         """Every sha256 the archive holds, loose or packed."""
-        loose = {p.name for p in self.root.iterdir() if SHA256.match(p.name)} if self.root.is_dir() else set()
-        return loose | set(self._index())
+        return {p.name for p in self._listing() if SHA256.match(p.name)} | set(self._index())
 
     def originals(self) -> Iterator[Original]:
         """Every original as stored, to check its bytes against its name."""

@@ -68,3 +68,5 @@ LINE_COLUMNS = {
     "recycled_material": [*KEY_COLUMNS, "material", "delivered_tonnes", "recycled_tonnes", "evidence_ref"],
     "zero_emission_equipment": [*KEY_COLUMNS, "machine_id", "power_kw", "energy_source", "hours"],
 }
+# The table of each report type's accepted lines.
+LINE_TABLES = {f"{report_type}_lines": report_type for report_type in LINE_COLUMNS}

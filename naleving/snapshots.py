@@ -27,6 +27,7 @@ import duckdb
 import polars as pl
 
 from naleving import config
+from naleving.columns import LINE_TABLES
 from naleving.warehouse import run_sql, sql_text
 
 FORMAT = "naleving-evidence/5"  # 4: the line tables without `raw`; 5: line_contributions without social return
@@ -35,8 +36,6 @@ LATEST = "LATEST"
 NAME = re.compile(r"^(\d{6})-([0-9A-Za-z-]{1,64})$")
 TABLE_NAME = re.compile(r"^[a-z_]{1,64}$")
 _PART_SEQUENCE = r"regexp_extract(s.filename, '-(\d{6})\.parquet$', 1)::INTEGER"  # <table>-NNNNNN.parquet
-LINE_TABLES = {"social_return_lines": "social_return", "recycled_material_lines": "recycled_material",
-               "zero_emission_equipment_lines": "zero_emission_equipment"}
 SUBMISSION_PARTS = ("submissions", "quarantine", *LINE_TABLES)  # a part per snapshot: its new files
 CONTRACT_PARTS = ("line_contributions", "social_return_valued")  # a part per snapshot: contracts evaluated anew
 COMPOSED = ("finding_evidence", "commitment_lines")  # views over stored tables (sql/*.sql)

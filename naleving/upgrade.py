@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import duckdb
 
-from naleving.columns import LINE_COLUMNS
+from naleving.columns import LINE_COLUMNS, LINE_TABLES
 
 FORMER_VIEWS = ("report_groups", "social_return_valued")
 FORMER_TABLES = ("finding_evidence", "counted_lines", "raw_records")
@@ -47,7 +47,7 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("DELETE FROM submissions WHERE status = 'received'")
         con.execute("DROP TABLE raw_records")
     for (name,) in con.execute("SELECT table_name FROM duckdb_columns() WHERE NOT internal AND column_name = 'raw' "
-                               "AND table_name IN ?", [[f"{t}_lines" for t in LINE_COLUMNS]]).fetchall():
+                               "AND table_name IN ?", [list(LINE_TABLES)]).fetchall():
         con.execute(f"ALTER TABLE {name} DROP COLUMN raw")
     if con.execute("SELECT 1 FROM duckdb_columns() WHERE NOT internal AND table_name = 'line_contributions' "
                    "AND column_name = 'amount'").fetchall():
