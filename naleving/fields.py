@@ -34,9 +34,9 @@ def _typed(field: Field, decimal_comma: pl.Expr) -> pl.Expr:
         case "code":
             return parsing.code(col)
         case "number":
-            return pl.when(decimal_comma).then(parsing.number(col, True)).otherwise(parsing.number(col, False))
+            return parsing.number(col, decimal_comma)
         case "integer":
-            return pl.when(decimal_comma).then(parsing.integer(col, True)).otherwise(parsing.integer(col, False))
+            return parsing.integer(col, decimal_comma)
         case "date":
             return parsing.date(col)
         case "datetime":
@@ -89,19 +89,24 @@ def add_reason(frame: pl.DataFrame, code: str, when: pl.Expr) -> pl.DataFrame:
     return frame.with_columns(flag.alias(FLAG + code))
 
 
-def collect_reasons(frame: pl.DataFrame) -> pl.DataFrame:
-    """All flagged codes of a row, in the order they were flagged, as one list column `reasons`.
+def split_by_reasons(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the rows no reason is flagged on, the flagged rows with their codes in the order they
+    were flagged as one list column `reasons`), both in frame order, the flag columns dropped.
 
     Flags are plain boolean columns until here, so each rule costs one column, not a rewrite
-    of a list column per rule.
+    of a list column per rule; and most lines are clean, so the lists are built only for the
+    flagged ones.
     """
     flags = [c for c in frame.columns if c.startswith(FLAG)]
-    none = pl.lit([], pl.List(pl.String)).alias(REASONS)
-    if not flags:
-        return frame.with_columns(none)
-    # Most lines are clean: the lists are built only for the flagged ones.
-    frame = frame.with_row_index("_order").with_columns(pl.any_horizontal(flags).alias("_flagged"))
+    flagged = pl.any_horizontal(flags) if flags else pl.lit(False)
     codes = [pl.when(pl.col(c)).then(pl.lit(c.removeprefix(FLAG))) for c in flags]
-    flagged = frame.filter("_flagged").with_columns(pl.concat_list(codes).list.drop_nulls().alias(REASONS))
-    clean = frame.filter(~pl.col("_flagged")).with_columns(none)
-    return pl.concat([flagged, clean]).sort("_order").drop("_order", "_flagged", *flags)
+    reasons = pl.concat_list(codes).list.drop_nulls() if codes else pl.lit([], pl.List(pl.String))
+    return (frame.filter(~flagged).drop(flags),
+            frame.filter(flagged).with_columns(reasons.alias(REASONS)).drop(flags))
+
+
+def collect_reasons(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every row in order, with its flagged codes as one list column `reasons` (empty when clean)."""
+    clean, flagged = split_by_reasons(frame.with_row_index("_order"))
+    clean = clean.with_columns(pl.lit([], pl.List(pl.String)).alias(REASONS))
+    return pl.concat([flagged, clean]).sort("_order").drop("_order")

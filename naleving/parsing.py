@@ -32,8 +32,9 @@ def _text(col: str | pl.Expr) -> pl.Expr:
     return _expr(col).str.strip_chars()
 
 
-def number(col: str | pl.Expr, decimal_comma: bool) -> pl.Expr:
-    """Float64; ambiguous forms follow the file's convention (`decimal_comma`)."""
+def number(col: str | pl.Expr, decimal_comma: bool | pl.Expr) -> pl.Expr:
+    """Float64; ambiguous forms follow the file's convention (`decimal_comma`, per value when
+    an expression: one pass over values of both conventions)."""
     # Non-breaking spaces appear as thousands separators and after '€' in spreadsheet exports.
     s = _expr(col).str.replace_all("[\u00a0\u202f]", "").str.strip_chars()
     s = s.str.strip_prefix("€").str.strip_chars()
@@ -42,7 +43,7 @@ def number(col: str | pl.Expr, decimal_comma: bool) -> pl.Expr:
     is_comma, is_dot = s.str.contains(_COMMA_DECIMAL), s.str.contains(_DOT_DECIMAL)
     text = (
         pl.when(is_comma & is_dot)
-        .then(comma_form if decimal_comma else dot_form)
+        .then(pl.when(decimal_comma).then(comma_form).otherwise(dot_form))
         .when(is_comma)
         .then(comma_form)
         .when(is_dot)
@@ -51,7 +52,7 @@ def number(col: str | pl.Expr, decimal_comma: bool) -> pl.Expr:
     return text.cast(pl.Float64, strict=False)
 
 
-def integer(col: str | pl.Expr, decimal_comma: bool) -> pl.Expr:
+def integer(col: str | pl.Expr, decimal_comma: bool | pl.Expr) -> pl.Expr:
     """Int64 when the number is integral (12, 12.0, 1.000 in a comma file), else null."""
     value = number(col, decimal_comma)
     return pl.when(value == value.floor()).then(value.cast(pl.Int64, strict=False))

@@ -90,9 +90,15 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     register = (con.sql("SELECT * FROM contracts").pl(), con.sql("SELECT * FROM block_values").pl())
     batches = ingest.new_submissions(data_dir, seen, known_sha, on_record, config.now(), archive)
     ledgers = [pl.DataFrame(schema=ingest.LEDGER_SCHEMA)]
-    for checked in read_ahead(_checked(batch, run_id, *register) for batch in read_ahead(batches)):
-        _store(con, checked)
-        ledgers.append(checked.ledger)
+    # Storing a batch is one core's work; DuckDB's second thread only took CPU from reading and
+    # validating the next batches (2 M lines: 12–14 % less CPU with one).
+    con.execute("SET threads = 1")
+    try:
+        for checked in read_ahead(_checked(batch, run_id, *register) for batch in read_ahead(batches)):
+            _store(con, checked)
+            ledgers.append(checked.ledger)
+    finally:
+        con.execute("RESET threads")
     return pl.concat(ledgers)
 
 

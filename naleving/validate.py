@@ -13,7 +13,7 @@ import polars as pl
 
 from naleving import parsing, schemas
 from naleving.columns import ENERGY_SOURCE_ALIASES, LINE_COLUMNS
-from naleving.fields import REASONS, Field, add_reason, collect_reasons, parse_fields, per_distinct
+from naleving.fields import REASONS, Field, add_reason, parse_fields, per_distinct, split_by_reasons
 
 SOCIAL_ENTERPRISE = "sociale_onderneming"
 
@@ -80,7 +80,7 @@ def _against_register(frame: pl.DataFrame, contracts: pl.DataFrame) -> pl.DataFr
         "contract_id", pl.col("supplier_kvk").alias("_kvk"), pl.col("start_date").alias("_start"),
         pl.col("end_date").alias("_end"), pl.col("block_table").alias("_table"),
     )
-    frame = frame.join(known, on="contract_id", how="left")
+    frame = frame.join(known, on="contract_id", how="left", maintain_order="left")
     found = pl.col("_kvk").is_not_null()
     frame = add_reason(frame, "unknown_contract", pl.col("contract_id").is_not_null() & ~found)
     frame = add_reason(frame, "supplier_mismatch", found & (pl.col("supplier_kvk") != pl.col("_kvk")))
@@ -92,7 +92,7 @@ def _codes_of_table(frame: pl.DataFrame, block_values: pl.DataFrame) -> pl.DataF
     """Target group and bonus codes must be codes of the contract's own valuation table."""
     codes = block_values.select(pl.col("table_id").alias("_table"), "code", "kind")
     groups = codes.filter(pl.col("kind") == "group").select("_table", pl.col("code").alias("target_group"), pl.lit(True).alias("_group_known"))
-    frame = frame.join(groups, on=["_table", "target_group"], how="left")
+    frame = frame.join(groups, on=["_table", "target_group"], how="left", maintain_order="left")
     unknown_group = pl.col("_table").is_not_null() & (pl.col("target_group") != SOCIAL_ENTERPRISE) & pl.col("_group_known").is_null()
     frame = add_reason(frame, "unknown_target_group", unknown_group)
 
@@ -106,7 +106,7 @@ def _codes_of_table(frame: pl.DataFrame, block_values: pl.DataFrame) -> pl.DataF
         .group_by("_line")
         .agg(pl.col("_bonus").sort().str.join("|").alias("_bonus_codes"), pl.col("_bonus_known").is_null().any().alias("_bonus_unknown"))
     )
-    frame = frame.join(per_code, on="_line", how="left")
+    frame = frame.join(per_code, on="_line", how="left", maintain_order="left")
     frame = add_reason(frame, "unknown_bonus", pl.col("_bonus_unknown"))
     return frame.with_columns(pl.col("_bonus_codes").alias("bonus"))
 
@@ -125,19 +125,16 @@ def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFr
         frame = _codes_of_table(frame, block_values)
     if report_type == "zero_emission_equipment":
         frame = frame.with_columns(pl.col("energy_source").replace(ENERGY_SOURCE_ALIASES))
-    frame = frame.sort("_line")  # joins do not keep row order; "first" and pandera's row positions need it
+    # Every join above keeps the lines' order: "first" and pandera's row positions (_line) rely on it.
     frame = add_reason(frame, "duplicate_line", ~pl.col("raw").is_first_distinct().over("submission_id"))
     # pandera's failures become flags like the others: few lines fail, and a list per line cost more
     failed = schemas.violations(LINE_MODELS[report_type], frame).group_by("reason", maintain_order=True).agg("index")
     for code, lines in failed.iter_rows():
         frame = add_reason(frame, code, pl.col("_line").is_in(lines))
 
-    frame = collect_reasons(frame)
-    accepted = frame.filter(pl.col(REASONS).list.len() == 0).select(LINE_COLUMNS[report_type])
-    quarantine = frame.filter(pl.col(REASONS).list.len() > 0).select(
-        "submission_id", "source_row", pl.col(REASONS).list.join(";").alias("reasons"), "raw"
-    )
-    return Validated(accepted, quarantine)
+    clean, flagged = split_by_reasons(frame)
+    quarantine = flagged.select("submission_id", "source_row", pl.col(REASONS).list.join(";").alias("reasons"), "raw")
+    return Validated(clean.select(LINE_COLUMNS[report_type]), quarantine)
 
 
 def report_groups(report_type: str, accepted: pl.DataFrame) -> pl.DataFrame:
