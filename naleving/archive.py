@@ -70,7 +70,8 @@ class Archive:
         loose = self.path(sha256)
         if loose.is_file():
             return loose.read_bytes()
-        pack = self._index().get(sha256)
+        # A pack read before answers without listing the folder (the audit API asks once per file).
+        pack = self._packed.get(sha256) or self._index().get(sha256)
         if pack is None:
             return None
         with zipfile.ZipFile(pack) as opened:

@@ -154,6 +154,15 @@ def test_every_received_file_is_archived_by_sha256_for_the_service_account_only(
     assert (folder / contracts_sha).is_file()
 
 
+def test_an_original_from_a_pack_read_before_is_served_without_listing_the_archive(two_nights, monkeypatch):
+    archive = Archive(state(two_nights) / "archive")
+    packed = sorted(archive.shas() - {p.name for p in archive.root.iterdir()})
+    first, second = packed[0], packed[-1]
+    assert archive.read(first) is not None  # the folder listed once, every pack read
+    monkeypatch.setattr(Archive, "_listing", lambda self: pytest.fail("listed the archive again"))
+    assert hashlib.sha256(archive.read(second)).hexdigest() == second
+
+
 def test_a_nights_files_are_archived_in_one_pack_that_any_zip_tool_opens(two_nights):
     packs = sorted((state(two_nights) / "archive").glob("pack-*.zip"))
     assert len(packs) == 2  # one a night
