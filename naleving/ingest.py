@@ -129,7 +129,7 @@ def bsn_suspected(column: str) -> pl.Expr:
 
 @functools.cache
 def _masked_person_ref() -> pl.Expr:
-    """person_ref with a suspected BSN masked: built once (building it took longer than running it on a batch's files)."""
+    """person_ref with a suspected BSN masked: built once, not once per group of files (a batch has dozens)."""
     return pl.when(bsn_suspected("person_ref")).then(pl.lit(MASKED_BSN)).otherwise(pl.col("person_ref")).alias("person_ref")
 
 
