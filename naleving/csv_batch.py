@@ -43,16 +43,17 @@ def read_csv_files(contents: list[bytes], anchors: frozenset[str]) -> CsvChunk:
     lines = lines.filter(~pl.col("file").is_in(lines.filter(odd_quotes | wider)["file"].implode()))
 
     chunk = CsvChunk({}, {}, set())
-    for (delimiter,), part in lines.partition_by("delimiter", as_dict=True).items():
-        if (grid := _parse(part, delimiter)) is not None:
+    for (semicolon,), part in lines.partition_by("semicolon", as_dict=True).items():
+        if (grid := _parse(part, ";" if semicolon else ",")) is not None:
             _by_header(grid, anchors, chunk)
     chunk.left.update(i for i in range(len(contents)) if i not in chunk.headers)
     return chunk
 
 
 def _lines(texts: dict[int, str]) -> pl.DataFrame:
-    """Non-blank physical lines of every file with their line numbers, the file's delimiter (the
-    one that dominates its first line, which `read_table` tries first) and the cells it makes."""
+    """Non-blank physical lines of every file with their line numbers, whether the file's
+    delimiter is ';' (the one that dominates its first line, which `read_table` tries first)
+    and the cells that delimiter makes."""
     frame = pl.DataFrame({"file": list(texts), "text": list(texts.values())}, schema={"file": pl.Int64, "text": pl.String})
     text = pl.col("text").str.replace_all("\r\n", "\n", literal=True).str.replace_all("\r", "\n", literal=True)
     lines = (
@@ -62,16 +63,18 @@ def _lines(texts: dict[int, str]) -> pl.DataFrame:
         .filter(pl.col("line").str.strip_chars() != "")
     )
     unquoted = pl.col("line").str.replace_all(_QUOTED, "")
-    semicolons, commas = unquoted.str.count_matches(";", literal=True), unquoted.str.count_matches(",", literal=True)
+    lines = lines.with_columns(unquoted.str.count_matches(";", literal=True).alias("semicolons"),
+                               unquoted.str.count_matches(",", literal=True).alias("commas"))
     first = pl.col("file").is_first_distinct()  # lines are in file order
-    leading = pl.when(first).then(pl.when(semicolons > commas).then(pl.lit(";")).otherwise(pl.lit(",")))
-    lines = lines.with_columns(leading.forward_fill().alias("delimiter"))
-    return lines.with_columns((pl.when(pl.col("delimiter") == ";").then(semicolons).otherwise(commas) + 1).alias("cells"))
+    semicolon = pl.when(first).then(pl.col("semicolons") > pl.col("commas")).forward_fill()
+    lines = lines.with_columns(semicolon.alias("semicolon"))
+    cells = pl.when("semicolon").then("semicolons").otherwise("commas") + 1
+    return lines.with_columns(cells.alias("cells")).drop("semicolons", "commas")
 
 
 def _parse(lines: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
-    """file, source_row, decimal_comma and the cells (c0, c1, …) of every non-blank row, or None
-    when the lines do not parse into one row each."""
+    """file, source_row, decimal_comma, the line's width in cells and its cells (c0, c1, …), for
+    every non-blank line, or None when the lines do not parse into one row each."""
     header = delimiter.join(f"c{i}" for i in range(int(lines["cells"].max())))
     body = lines["line"].str.join("\n")[0]
     try:
@@ -81,29 +84,35 @@ def _parse(lines: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
         return None
     if grid.height != lines.height:
         return None
-    keys = lines.select("file", "source_row", pl.lit(delimiter == ";").alias("decimal_comma"))
+    keys = lines.select("file", "source_row", pl.lit(delimiter == ";").alias("decimal_comma"), pl.col("cells").alias("width"))
     return clean_cells(pl.concat([keys, grid], how="horizontal"), keys=tuple(keys.columns))
 
 
 def _by_header(grid: pl.DataFrame, anchors: frozenset[str], chunk: CsvChunk) -> None:
     """Split the rows into each file's header and data; files whose header is plain go into
     `chunk` by header."""
-    cells = grid.columns[3:]
+    cells = grid.columns[4:]
     is_header = pl.col("file").is_first_distinct()
     header, data = grid.filter(is_header), grid.filter(~is_header)
-    labels = header.unpivot(index="file", on=cells, variable_name="cell", value_name="label")
+    labels = header.unpivot(index=["file", "width"], on=cells, variable_name="cell", value_name="label")
     names = {label: canonical_name(label) for label in labels["label"].drop_nulls().unique()}
     position = pl.col("cell").str.strip_prefix("c").cast(pl.Int64)
-    # Plain: named cells first, then only empty ones, and no data line reaching past the names.
     per_file = (
         labels.with_columns(position.alias("position"), pl.col("label").replace_strict(names, default=None))
         .sort("file", "position")
         .group_by("file", maintain_order=True)
         .agg(pl.col("label").drop_nulls().alias("names"),
-             pl.col("position").filter(pl.col("label").is_null()).min().fill_null(len(cells)).alias("named"))
-        .join(_data_width(data, cells), on="file", how="left")
-        .filter((pl.col("names").list.len() == pl.col("named")) & (pl.col("width").fill_null(0) <= pl.col("named")))
+             pl.col("position").filter(pl.col("label").is_null()).min().fill_null(len(cells)).alias("named"),
+             pl.col("width").first())
+        .filter(pl.col("names").list.len() == pl.col("named"))
     )
+    # Plain: named cells first, then only empty ones, and no data line reaching past the names.
+    # No line is wider than its file's header line, so only a header with empty cells after
+    # its names can have such a data line.
+    wide = per_file.filter(pl.col("width") > pl.col("named"))
+    if wide.height:
+        reach = _data_width(data.filter(pl.col("file").is_in(wide["file"].implode())), cells)
+        per_file = per_file.join(reach, on="file", how="left").filter(pl.col("reach").fill_null(0) <= pl.col("named"))
     for (names_of_header,), files in per_file.group_by(pl.col("names").list.join("\x1f"), maintain_order=True):
         columns = tuple(names_of_header.split("\x1f"))
         if len(set(columns)) < len(columns) or not anchors <= set(columns):
@@ -117,4 +126,4 @@ def _by_header(grid: pl.DataFrame, anchors: frozenset[str], chunk: CsvChunk) -> 
 def _data_width(data: pl.DataFrame, cells: list[str]) -> pl.DataFrame:
     """Per file, how many cells its widest data line fills (up to its last non-empty cell)."""
     last = pl.max_horizontal([pl.when(pl.col(c).is_not_null()).then(pl.lit(i + 1)) for i, c in enumerate(cells)])
-    return data.group_by("file").agg(last.max().alias("width"))
+    return data.group_by("file").agg(last.max().alias("reach"))

@@ -8,7 +8,6 @@ under another name: recorded as a duplicate, not read. Anything else is read int
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import os
@@ -127,17 +126,22 @@ def bsn_suspected(column: str) -> pl.Expr:
     return value.str.contains(r"^\d{9}$").fill_null(False) & (pl.sum_horizontal(digits) % 11 == 0)
 
 
-@functools.cache
-def _masked_person_ref() -> pl.Expr:
-    """person_ref with a suspected BSN masked: built once, not once per group of files (a batch has dozens)."""
-    return pl.when(bsn_suspected("person_ref")).then(pl.lit(MASKED_BSN)).otherwise(pl.col("person_ref")).alias("person_ref")
+def _mask_bsn(frame: pl.DataFrame) -> pl.DataFrame:
+    """person_ref with a suspected BSN masked. The eleven-test runs on the distinct values of
+    nine digits only: few lines have one, and testing every line cost a batch ~0.07 s."""
+    nine_digits = pl.col("person_ref").str.contains(r"^\s*\d{9}\s*$").fill_null(False)
+    suspects = frame.select(pl.col("person_ref").filter(nine_digits).unique()).filter(bsn_suspected("person_ref"))
+    if suspects.is_empty():
+        return frame
+    masked = pl.when(pl.col("person_ref").is_in(suspects["person_ref"].implode())).then(pl.lit(MASKED_BSN))
+    return frame.with_columns(masked.otherwise(pl.col("person_ref")).alias("person_ref"))
 
 
 def _records(frame: pl.DataFrame) -> pl.DataFrame:
     """The records as read, one JSON object of the cells per line, and the cells validation
     types; a suspected BSN never reaches storage."""
     if "person_ref" in frame.columns:
-        frame = frame.with_columns(_masked_person_ref())
+        frame = _mask_bsn(frame)
     cells = [c for c in frame.columns if c not in RECORD_KEYS]
     raw = pl.struct(cells).struct.json_encode() if cells else pl.lit("{}")
     return frame.select(*RECORD_KEYS, raw.alias("raw"), *(c for c in cells if c in RAW_COLUMNS))

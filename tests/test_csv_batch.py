@@ -16,15 +16,17 @@ FILES = {
     "blank_and_empty_lines": f"\n{HEADER}\n\n , ,,,,\nC-1,12345678,2025-Q3,\"P, 1\",wajong,3\n",
     "short_line": f"{HEADER}\nC-1,12345678\n",
     "header_only": f"{HEADER}\n",
+    "empty_cells_after_header": f"{HEADER},,\nC-1,12345678,2025-Q3,P1,wajong,12,,\nC-1,12345678,2025-Q3,P2,wajong,3\n",
     "other_header": "contract_id,supplier_kvk,period,material,delivered_tonnes,recycled_tonnes,evidence_ref\nC-2,1,2025-Q1,beton,1,1,x\n",
     # left to read_table:
     "title_block": f"Rapportage social return\nLeverancier X\n{HEADER}\nC-1,12345678,2025-Q3,P1,wajong,12\n",
     "wide_line": f"{HEADER}\nC-1,12345678,2025-Q3,P1,wajong,12,extra\n",
     "nameless_column": "contract_id,,supplier_kvk\nC-1,x,12345678\n",
+    "data_past_header": f"{HEADER},,\nC-1,12345678,2025-Q3,P1,wajong,12,,x\n",
     "twice_named": "contract_id,supplier_kvk,uren,hours\nC-1,1,2,3\n",
     "field_over_lines": f'{HEADER}\nC-1,12345678,2025-Q3,"P\n1",wajong,12\n',
 }
-LEFT = {"title_block", "wide_line", "nameless_column", "twice_named", "field_over_lines", "binary", "cp1252",
+LEFT = {"title_block", "wide_line", "data_past_header", "nameless_column", "twice_named", "field_over_lines", "binary", "cp1252",
         "blank_lines_only", "empty_cells_only", "empty", "very_wide_line"}
 
 
