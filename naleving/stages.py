@@ -83,7 +83,8 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     Files are read, validated and stored a batch at a time, each batch in one transaction
     with its files on record: a rebuild never holds or stages the whole history, and a run
     cut short leaves every batch it finished whole. The rules look within one file at most,
-    so the next batch is read and validated in the background while this one is stored."""
+    so the next batch is read and validated in the background while this one is stored.
+    Supersession is ranked once the batches are in, for the group keys that got new groups."""
     seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions").fetchall())
     known_sha = {sha for _, sha in seen}
     on_record = set(con.execute("SELECT file_name, size, mtime_ns FROM files_on_record").fetchall())
@@ -99,6 +100,8 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
             ledgers.append(checked.ledger)
     finally:
         con.execute("RESET threads")
+    with transaction(con):
+        rank_report_groups(con)
     return pl.concat(ledgers)
 
 
@@ -160,10 +163,15 @@ def line_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
 
 
 def record_report_groups(con: duckdb.DuckDBPyConnection, groups: list[pl.DataFrame]) -> None:
-    """Add report groups (validate.report_groups) and re-rank the group keys they touch."""
+    """Add report groups (validate.report_groups), their keys to be ranked (rank_report_groups.sql)."""
     con.register("new_groups", pl.concat(groups))
     run_sql(con, "report_groups")
     con.unregister("new_groups")
+
+
+def rank_report_groups(con: duckdb.DuckDBPyConnection) -> None:
+    """Rank supersession for the group keys recorded since the last ranking."""
+    run_sql(con, "rank_report_groups")
 
 
 def evaluate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.DataFrame:

@@ -68,3 +68,4 @@ def fill_report_groups(con: duckdb.DuckDBPyConnection) -> None:
             f"SELECT submission_id, contract_id, period_start, period_end, submitted_at FROM {report_type}_lines").pl())
         for report_type in LINE_COLUMNS
     ])
+    stages.rank_report_groups(con)

@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from naleving import ingest, warehouse
+from naleving import ingest, stages, warehouse
 from naleving.cli import main
 from pipelines.definitions import defs
 from pipelines.resources import Naleving
@@ -232,6 +232,24 @@ def test_files_taken_in_batches_give_the_same_outcome_as_one_batch(tmp_path, mon
         ))
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0][1] == ("reports/b.csv", "accepted", 2, 1, 1)
+
+
+def test_a_run_cut_short_before_ranking_leaves_its_report_groups_to_the_next(world, monkeypatch):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(submitted_at="2025-04-10")])
+    world.run("2026-11-29")
+    world.report("b.csv", [sr_line(hours="150", submitted_at="2025-04-20")])  # the same group, later: replaces a.csv
+
+    def cut_short(con):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(stages, "rank_report_groups", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        world.run("2026-11-30")
+    monkeypatch.undo()
+    run = world.run("2026-12-01")  # no new files: it ranks what the run before stored
+    assert run.sql("SELECT file_name, superseded FROM report_groups ORDER BY file_name").rows() == [
+        ("reports/a.csv", True), ("reports/b.csv", False)]
+    assert run.status()["achieved"] == 150
 
 
 def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):

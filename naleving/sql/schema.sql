@@ -80,12 +80,17 @@ CREATE TABLE IF NOT EXISTS zero_emission_equipment_lines (
 );
 
 -- A report group: the accepted lines of one file for one contract, report type and period.
--- The latest submission of a group key replaces the others (SPEC 1.4); kept up to date
--- as groups arrive, so no run has to rank the whole history again.
+-- The latest submission of a group key replaces the others (SPEC 1.4); ranked again for
+-- the keys that got new groups (unranked_group_keys) when the intake ends, so no run has to
+-- rank the whole history again.
 CREATE TABLE IF NOT EXISTS report_groups (
     submission_id VARCHAR NOT NULL, contract_id VARCHAR NOT NULL, report_type VARCHAR NOT NULL,
     period_start DATE NOT NULL, period_end DATE NOT NULL, submitted_at TIMESTAMP,
     file_name VARCHAR NOT NULL, received_at TIMESTAMP NOT NULL, superseded BOOLEAN NOT NULL
+);
+-- The group keys whose new groups are not ranked yet; a run cut short leaves them to the next.
+CREATE TABLE IF NOT EXISTS unranked_group_keys (
+    contract_id VARCHAR NOT NULL, report_type VARCHAR NOT NULL, period_start DATE NOT NULL, period_end DATE NOT NULL
 );
 
 -- Evaluation results: one row per run and commitment.

@@ -1,0 +1,16 @@
+-- The supersession of every unranked group key: the latest submission of a key is current
+-- (SPEC 1.4). Once, when the intake ends: per batch, re-ranking scanned the whole, growing
+-- table each time.
+UPDATE report_groups g SET superseded = r.superseded
+FROM (
+    SELECT submission_id, contract_id, report_type, period_start, period_end,
+           submission_id <> first_value(submission_id) OVER (
+               PARTITION BY contract_id, report_type, period_start, period_end
+               ORDER BY coalesce(submitted_at, received_at) DESC, file_name DESC
+           ) AS superseded
+    FROM report_groups SEMI JOIN unranked_group_keys USING (contract_id, report_type, period_start, period_end)
+) r
+WHERE g.submission_id = r.submission_id AND g.contract_id = r.contract_id AND g.report_type = r.report_type
+  AND g.period_start = r.period_start AND g.period_end = r.period_end;
+
+DELETE FROM unranked_group_keys;
