@@ -205,7 +205,7 @@ def _read_alone(file: NewFile) -> RawTable | UnreadableFile:
 
 @dataclass
 class Batch:
-    """Files taken in together: stored in one transaction, so memory stays bounded on a long night."""
+    """Files taken in together, validated and stored as one: memory stays bounded on a long night."""
     submissions: list[Submission] = field(default_factory=list)
     records: list[pl.DataFrame] = field(default_factory=list)  # RECORD_SCHEMA and the cells
     opened: list[tuple[str, int, int, str]] = field(default_factory=list)  # name, size, mtime_ns, sha256

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import duckdb
 
@@ -16,6 +16,9 @@ SETTINGS = {
     "checkpoint_threshold": "1GB",
     # DuckDB's share of the 4 GiB a run may use; beyond it, joins spill to disk (<warehouse>.tmp).
     "memory_limit": "2GB",
+    # Rows a transaction writes into the file as they come are flushed a row group at a time,
+    # not five at once: less memory held while the intake stores.
+    "write_buffer_row_group_count": 1,
 }
 
 
@@ -62,3 +65,22 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+@contextmanager
+def transactions(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[Callable[[int], None]]:
+    """Transactions in a row, each committed once it holds `size` of the work the caller
+    counts (`done(n)` after each piece); the last commits when the block ends. A failure
+    rolls back the open one only: the ones committed before stay whole."""
+    held = 0
+
+    def done(amount: int) -> None:
+        nonlocal held
+        held += amount
+        if held >= size:
+            con.execute("COMMIT")
+            con.execute("BEGIN TRANSACTION")
+            held = 0
+
+    with transaction(con):
+        yield done

@@ -216,9 +216,10 @@ def test_a_file_touched_without_change_is_not_a_new_submission(world):
 
 def test_files_taken_in_batches_give_the_same_outcome_as_one_batch(tmp_path, monkeypatch):
     outcomes = []
-    for batch_lines, read_chunk in ((1, 1), (1_000_000, 64)):  # a batch per file; all in one
+    for batch_lines, read_chunk, store_lines in ((1, 1, 1), (1_000_000, 64, 1_000_000)):  # a batch per file; all in one
         monkeypatch.setattr(ingest, "BATCH_LINES", batch_lines)
         monkeypatch.setattr(ingest, "READ_CHUNK", read_chunk)
+        monkeypatch.setattr(stages, "STORE_LINES", store_lines)
         world = World(tmp_path / f"batch-{batch_lines}")
         world.contract().commitment()
         world.report("a.csv", [sr_line(), sr_line(person_ref="P-2", hours="-1")])
@@ -232,6 +233,32 @@ def test_files_taken_in_batches_give_the_same_outcome_as_one_batch(tmp_path, mon
         ))
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0][1] == ("reports/b.csv", "accepted", 2, 1, 1)
+
+
+def test_a_run_cut_short_keeps_the_transactions_it_committed(world, monkeypatch):
+    monkeypatch.setattr(ingest, "BATCH_LINES", 1)
+    monkeypatch.setattr(ingest, "READ_CHUNK", 1)
+    monkeypatch.setattr(stages, "STORE_LINES", 1)  # a transaction per file
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(hours="100")])
+    world.report("b.csv", [sr_line(period="2025-Q2", hours="50")])
+    store, stored = stages._store, []
+
+    def cut_short_at_the_second(con, batch):
+        if stored:
+            raise KeyboardInterrupt
+        stored.append(store(con, batch))
+    monkeypatch.setattr(stages, "_store", cut_short_at_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        world.run("2026-11-29")
+    monkeypatch.setattr(stages, "_store", store)
+    kept = duckdb.connect(str(world.warehouse), read_only=True)
+    assert kept.sql("SELECT file_name FROM submissions").fetchall() == [("reports/a.csv",)]
+    assert kept.sql("SELECT count(*) FROM social_return_lines").fetchall() == [(1,)]
+    kept.close()
+    run = world.run("2026-11-30")  # takes in the rest
+    assert run.submissions()["file_name"].to_list() == ["reports/a.csv", "reports/b.csv"]
+    assert run.status()["achieved"] == 150
 
 
 def test_a_run_cut_short_before_ranking_leaves_its_report_groups_to_the_next(world, monkeypatch):
