@@ -30,7 +30,7 @@ VALUED_LINES_A_SLICE = 2_000_000
 # A transaction that adds a row group's worth of rows (122,880) to a table has DuckDB write
 # them into the file, compressed, as they come; fewer go to its log first and are compressed
 # again when the log is folded in. A batch brings ~100,000 lines of a report type, so several
-# batches share a transaction (2 M lines: ~7 % less time, over three runs each).
+# batches share a transaction (a run over 2 M lines: ~10 % less time, five runs each).
 STORE_LINES = 1_000_000
 log = logging.getLogger(__name__)
 
