@@ -226,7 +226,11 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
     once, reading being the slowest step of the intake."""
     settled_before = time.time_ns() - SETTLED_NS
     batch = Batch()
-    paths = report_files(data_dir)
+    listed = report_files(data_dir)
+    # Only the files not on record are taken in chunks: a night's new files, spread over the
+    # folders of the whole history, are read together, not a few with every 512 listed.
+    paths = [f for f in listed if (f.name, f.size, f.mtime_ns) not in on_record]
+    log.info("Bestanden: %d, waarvan %d eerder geopend", len(listed), len(listed) - len(paths))
     step = max(READ_CHUNK, len(paths) // 20)  # about twenty progress lines on a long night
     reading: deque[tuple[Batch, Future | None]] = deque()
     # Reading odd files is mostly polars work, which runs outside the interpreter lock: a thread per core.
@@ -235,7 +239,7 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
             chunk = paths[start:start + READ_CHUNK]
             if (start + len(chunk)) // step > start // step or start + len(chunk) == len(paths):
                 log.info("Bestanden bekeken: %d van %d", start + len(chunk), len(paths))
-            opened, new = _open(chunk, seen, known_sha, on_record, settled_before, received_at)
+            opened, new = _open(chunk, seen, known_sha, settled_before, received_at)
             reading.append((opened, readers.submit(read_files, new, received_at, workers) if new else None))
             while reading and (len(reading) > READERS or start + READ_CHUNK >= len(paths)):
                 opened, read = reading.popleft()
@@ -254,8 +258,8 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
     yield batch
 
 
-def _open(chunk: list[ReportFile], seen: set[tuple[str, str]], known_sha: set[str], on_record: set[tuple[str, int, int]],
-          settled_before: int, received_at: datetime) -> tuple[Batch, list[NewFile]]:
+def _open(chunk: list[ReportFile], seen: set[tuple[str, str]], known_sha: set[str], settled_before: int,
+          received_at: datetime) -> tuple[Batch, list[NewFile]]:
     """The files of `chunk` opened (for the record), the duplicates among them, and the new ones to read.
 
     Only files untouched for a while go on record as opened: file system clocks are coarse
@@ -263,8 +267,6 @@ def _open(chunk: list[ReportFile], seen: set[tuple[str, str]], known_sha: set[st
     changed."""
     opened, new = Batch(), []
     for name, path, size, mtime_ns in chunk:
-        if (name, size, mtime_ns) in on_record:
-            continue
         data = Path(path).read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         if mtime_ns < settled_before:
