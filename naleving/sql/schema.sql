@@ -11,6 +11,9 @@ CREATE TABLE IF NOT EXISTS runs (
     data_dir      VARCHAR
 );
 
+-- The code version that built the tables and views (warehouse.py): rebuilt when it changes.
+CREATE TABLE IF NOT EXISTS catalog_on_record (code_version VARCHAR NOT NULL);
+
 -- The buyer's own data, replaced as a whole by each run that validated it.
 CREATE TABLE IF NOT EXISTS contracts (
     contract_id VARCHAR PRIMARY KEY, buyer VARCHAR, title VARCHAR, supplier_kvk VARCHAR,
