@@ -130,6 +130,43 @@ def test_two_year_cap_is_per_contract(world):
     assert run.status("K-2")["achieved"] == pytest.approx(1000)  # not 744: the same person, another contract
 
 
+VALUED = "SELECT period_start, hours_before, counted_hours FROM social_return_valued ORDER BY period_start"
+
+
+def test_two_year_cap_counts_the_hours_valued_by_earlier_runs(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(period=p, hours="1000") for p in HALF_YEARS[:3]])
+    world.run("2026-12-31")
+    world.report("b.csv", [sr_line(period="2026-H2", hours="1000")])
+    run = world.run("2026-12-31")
+    assert run.status()["achieved"] == pytest.approx(3744)
+    assert [row[1:] for row in run.sql(VALUED).rows()] == [(0, 1000), (1000, 1000), (2000, 1000), (3000, 744)]
+    # only the new line was valued, after the 3000 hours before it
+    assert run.sql("SELECT person_ref, first_line.period_start::VARCHAR, hours_before FROM valuation_starts").rows() == [
+        ("P-1", "2026-07-01", 3000)]
+
+
+def test_two_year_cap_takes_a_late_report_of_an_earlier_period_in_period_order(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(period=p, hours="1000") for p in HALF_YEARS[1:]])
+    world.run("2026-12-31")
+    world.report("b.csv", [sr_line(period="2025-H1", hours="1000")])
+    run = world.run("2026-12-31")
+    assert run.status()["achieved"] == pytest.approx(3744)
+    assert [row[2] for row in run.sql(VALUED).rows()] == [1000, 1000, 1000, 744]  # the last half year capped
+
+
+def test_two_year_cap_is_taken_again_from_a_corrected_period_on(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(period="2025-H1", hours="1000", submitted_at="2025-07-05")])
+    world.report("c.csv", [sr_line(period=p, hours="1000", submitted_at="2027-01-05") for p in HALF_YEARS[1:]])
+    assert world.run("2027-01-31").status()["achieved"] == pytest.approx(3744)
+    world.report("b.csv", [sr_line(period="2026-H1", hours="200", submitted_at="2027-01-20")])
+    run = world.run("2027-01-31")
+    assert run.status()["achieved"] == pytest.approx(3200)
+    assert [row[1:] for row in run.sql(VALUED).rows()] == [(0, 1000), (1000, 1000), (2000, 200), (2200, 1000)]
+
+
 def test_two_year_cap_holds_when_contracts_are_valued_in_slices(world, monkeypatch):
     monkeypatch.setattr(stages, "VALUED_LINES_A_SLICE", 2)  # a national history is valued ~2 M lines at a time
     slices = []
@@ -191,6 +228,15 @@ def test_superseded_without_submitted_at_later_received_file_wins(world, monkeyp
     run = world.run("2026-03-01")
     assert run.status()["achieved"] == pytest.approx(200)
     assert run.sql("SELECT count(*) AS n FROM social_return_lines")["n"].item() == 2
+
+
+def test_superseded_share_lines_of_an_earlier_run_stop_counting_the_rest_of_their_file_counts(world):
+    world.contract().commitment(target="20", **RECYCLED)
+    world.report("a.csv", [rm_line(period="2025-Q1", recycled_tonnes="30", submitted_at="2025-07-05"),
+                           rm_line(period="2025-Q2", recycled_tonnes="10", submitted_at="2025-07-05")])
+    assert world.run("2025-09-30").status()["achieved"] == pytest.approx(20)  # 40 of 200 t
+    world.report("b.csv", [rm_line(period="2025-Q1", recycled_tonnes="70", submitted_at="2025-08-01")])
+    assert world.run("2025-09-30").status()["achieved"] == pytest.approx(40)  # 80 of 200 t
 
 
 def test_duplicate_file_is_recorded_but_not_counted_again(world):

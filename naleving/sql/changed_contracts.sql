@@ -1,28 +1,27 @@
--- The contracts an evaluation recomputes (changed_contracts): those whose inputs changed since
--- the last evaluation (their register rows, valuation table, report groups, or the rules).
--- Their valued lines are cleared here and valued again (social_return_valued.sql), then their
--- contributions recomputed (counted_lines.sql).
+-- What an evaluation recomputes, cleared here and computed again by social_return_valued.sql
+-- and counted_lines.sql:
+-- * whole contracts whose own inputs changed since the last evaluation: their register
+--   rows, valuation table or the rules (changed_contracts);
+-- * of the others, what the report groups ranked since then (unevaluated_group_keys) touch:
+--   the lines of the files in those groups, and each of their people's social-return lines
+--   from the first touched one on, the two-year cap running over a person's lines in order
+--   (valuation_starts). A night so values its new lines, not a contract's whole history.
 -- Variable: run_id. The run's code and rule version are part of every fingerprint.
 
--- A contract's inputs, as one fingerprint. Each part is the sum of its rows' hashes: it
--- needs no ordering and no text of a whole history in memory, and changes when any row does.
+-- A contract's own inputs, as one fingerprint. Each part is the sum of its rows' hashes:
+-- it needs no ordering, and changes when any row does.
 CREATE OR REPLACE TEMP TABLE contract_inputs AS
 WITH promised AS (
     SELECT contract_id, sum(hash(m::VARCHAR)) AS text FROM commitments m GROUP BY ALL
 ), valuation AS (
     SELECT table_id, sum(hash(v::VARCHAR)) AS text FROM block_values v GROUP BY ALL
-), groups AS (
-    SELECT contract_id,
-           sum(hash(concat_ws(',', submission_id, report_type, period_start, period_end, superseded))) AS text
-    FROM report_groups GROUP BY ALL
 )
 SELECT k.contract_id,
-       md5(concat_ws('#', r.code_version, r.rule_version, k::VARCHAR, p.text, v.text, g.text)) AS fingerprint
+       md5(concat_ws('#', r.code_version, r.rule_version, k::VARCHAR, p.text, v.text)) AS fingerprint
 FROM contracts k
 JOIN runs r ON r.run_id = getvariable('run_id')
 LEFT JOIN promised p USING (contract_id)
-LEFT JOIN valuation v ON v.table_id = k.block_table
-LEFT JOIN groups g USING (contract_id);
+LEFT JOIN valuation v ON v.table_id = k.block_table;
 
 DELETE FROM changed_contracts;
 INSERT INTO changed_contracts
@@ -31,4 +30,32 @@ WHERE e.fingerprint IS DISTINCT FROM i.fingerprint
 UNION
 SELECT contract_id FROM evaluated_contracts WHERE contract_id NOT IN (SELECT contract_id FROM contracts);
 
+-- The files (per contract) whose lines count again: all of a changed contract's, and those
+-- of every group under a key ranked since the last evaluation, replaced groups included.
+CREATE OR REPLACE TEMP TABLE touched_files AS
+SELECT DISTINCT submission_id, contract_id FROM (
+    SELECT submission_id, contract_id FROM report_groups SEMI JOIN changed_contracts USING (contract_id)
+    UNION ALL
+    SELECT submission_id, contract_id FROM report_groups
+    SEMI JOIN unevaluated_group_keys USING (contract_id, report_type, period_start, period_end)
+);
+
+DELETE FROM valuation_starts;
+INSERT INTO valuation_starts
+WITH starts AS (
+    SELECT contract_id, person_ref, min(cap_order(period_start, period_end, submission_id, source_row)) AS first_line
+    FROM social_return_lines SEMI JOIN touched_files USING (submission_id, contract_id)
+    WHERE contract_id NOT IN (SELECT contract_id FROM changed_contracts)
+    GROUP BY ALL
+)
+SELECT s.contract_id, s.person_ref, s.first_line,
+       coalesce(sum(person_hours(v.target_group, v.hours))
+                FILTER (WHERE cap_order(v.period_start, v.period_end, v.submission_id, v.source_row) < s.first_line), 0)
+FROM starts s
+LEFT JOIN social_return_valued v ON v.contract_id = s.contract_id AND v.person_ref IS NOT DISTINCT FROM s.person_ref
+GROUP BY ALL;
+
 DELETE FROM social_return_valued WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
+DELETE FROM social_return_valued v USING valuation_starts s
+WHERE v.contract_id = s.contract_id AND v.person_ref IS NOT DISTINCT FROM s.person_ref
+  AND cap_order(v.period_start, v.period_end, v.submission_id, v.source_row) >= s.first_line;

@@ -1,28 +1,28 @@
 -- What each accepted, non-superseded recycled-material and zero-emission line contributes to
--- each commitment of its contract (numerator/denominator of a share), for the contracts the
--- evaluation recomputes (changed_contracts.sql). A social-return line's contribution is its
--- valued hours or euros (social_return_valued.sql), which counted_lines (commitment_lines.sql)
--- takes as it is instead of storing it again per commitment; counted_lines takes the lines
--- whose period ended by the evaluation's date (SPEC 3).
+-- each commitment of its contract (numerator/denominator of a share), for the lines of the
+-- files an evaluation counts again (touched_files, changed_contracts.sql). A social-return
+-- line's contribution is its valued hours or euros (social_return_valued.sql), which
+-- counted_lines (commitment_lines.sql) takes as it is instead of storing it again per
+-- commitment; counted_lines takes the lines whose period ended by the evaluation's date (SPEC 3).
 -- Variables: run_id, as_of.
 
-DELETE FROM line_contributions WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
+DELETE FROM line_contributions l USING touched_files t
+WHERE l.submission_id = t.submission_id AND l.contract_id = t.contract_id;
 INSERT INTO line_contributions BY NAME
-WITH changed AS (
-    SELECT m.* FROM commitments m SEMI JOIN changed_contracts USING (contract_id)
-)
 -- Recycled tonnes without evidence count as 0; their delivered tonnes still count.
 SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end,
        CASE WHEN l.evidence_ref IS NOT NULL THEN l.recycled_tonnes ELSE 0 END AS numerator,
        l.delivered_tonnes AS denominator
-FROM changed m JOIN recycled_material_lines_marked l USING (contract_id)
+FROM commitments m JOIN recycled_material_lines_marked l USING (contract_id)
+SEMI JOIN touched_files t ON t.submission_id = l.submission_id AND t.contract_id = l.contract_id
 WHERE m.kind = 'recycled_material' AND NOT l.superseded
   AND (m.scope = 'all' OR l.material = m.scope)
 UNION ALL
 SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end,
        CASE WHEN l.energy_source IN ('electric', 'hydrogen') THEN l.hours ELSE 0 END,
        l.hours
-FROM changed m JOIN zero_emission_equipment_lines_marked l USING (contract_id)
+FROM commitments m JOIN zero_emission_equipment_lines_marked l USING (contract_id)
+SEMI JOIN touched_files t ON t.submission_id = l.submission_id AND t.contract_id = l.contract_id
 WHERE m.kind = 'zero_emission_equipment' AND NOT l.superseded
   AND CASE m.scope
         WHEN 'all'    THEN true
@@ -33,8 +33,10 @@ WHERE m.kind = 'zero_emission_equipment' AND NOT l.superseded
         WHEN '>=130'  THEN l.power_kw >= 130
       END;
 
-INSERT INTO unpublished_contracts SELECT contract_id FROM changed_contracts ON CONFLICT DO NOTHING;
+INSERT INTO unpublished_contracts
+SELECT contract_id FROM changed_contracts UNION SELECT contract_id FROM touched_files ON CONFLICT DO NOTHING;
 DELETE FROM evaluated_contracts WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
 INSERT INTO evaluated_contracts SELECT * FROM contract_inputs SEMI JOIN changed_contracts USING (contract_id);
+DELETE FROM unevaluated_group_keys;
 DELETE FROM last_evaluation;
 INSERT INTO last_evaluation VALUES (getvariable('run_id'), getvariable('as_of')::DATE);

@@ -1,6 +1,6 @@
 -- The supersession of every unranked group key: the latest submission of a key is current
 -- (SPEC 1.4). Once, when the intake ends: per batch, re-ranking scanned the whole, growing
--- table each time.
+-- table each time. The keys ranked wait for the next evaluation (unevaluated_group_keys).
 UPDATE report_groups g SET superseded = r.superseded
 FROM (
     SELECT submission_id, contract_id, report_type, period_start, period_end,
@@ -13,4 +13,5 @@ FROM (
 WHERE g.submission_id = r.submission_id AND g.contract_id = r.contract_id AND g.report_type = r.report_type
   AND g.period_start = r.period_start AND g.period_end = r.period_end;
 
+INSERT INTO unevaluated_group_keys SELECT * FROM unranked_group_keys;
 DELETE FROM unranked_group_keys;

@@ -96,6 +96,20 @@ CREATE TABLE IF NOT EXISTS unranked_group_keys (
     contract_id VARCHAR NOT NULL, report_type VARCHAR NOT NULL, period_start DATE NOT NULL, period_end DATE NOT NULL
 );
 
+-- The group keys ranked since the last evaluation: the lines of their groups count again in
+-- the next one (changed_contracts.sql); a run cut short leaves them to the next evaluation.
+CREATE TABLE IF NOT EXISTS unevaluated_group_keys (
+    contract_id VARCHAR NOT NULL, report_type VARCHAR NOT NULL, period_start DATE NOT NULL, period_end DATE NOT NULL
+);
+-- Of the running evaluation: each person whose social-return lines it values again, from
+-- which line on (in the cap's order), and the hours their lines before it count toward the
+-- two-year cap (changed_contracts.sql).
+CREATE TABLE IF NOT EXISTS valuation_starts (
+    contract_id VARCHAR NOT NULL, person_ref VARCHAR,
+    first_line STRUCT(period_start DATE, period_end DATE, submission_id VARCHAR, source_row BIGINT) NOT NULL,
+    hours_before DOUBLE NOT NULL
+);
+
 -- Evaluation results: one row per run and commitment.
 CREATE TABLE IF NOT EXISTS commitment_status (
     run_id VARCHAR, as_of DATE, commitment_id VARCHAR, contract_id VARCHAR, kind VARCHAR,

@@ -8,20 +8,31 @@ CREATE OR REPLACE VIEW social_return_lines_marked AS SELECT * FROM marked_lines(
 CREATE OR REPLACE VIEW recycled_material_lines_marked AS SELECT * FROM marked_lines('recycled_material', 'recycled_material_lines');
 CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS SELECT * FROM marked_lines('zero_emission_equipment', 'zero_emission_equipment_lines');
 
+-- The two-year cap's order of one person's lines, and the hours a line adds toward the cap:
+-- a purchase from a social enterprise counts for its amount, never for hours.
+CREATE OR REPLACE MACRO cap_order(period_start, period_end, submission_id, source_row) AS
+    row(period_start, period_end, submission_id, source_row);
+CREATE OR REPLACE MACRO person_hours(target_group, hours) AS
+    CASE WHEN target_group = 'sociale_onderneming' THEN 0 ELSE coalesce(hours, 0) END;
+
 -- Social return valued with the contract's block table (bouwblokkenmethode, SPEC 1.5):
 -- an hour is worth the yearly value / 1872; a person counts for at most 3744 hours a contract.
--- Of one slice of the contracts an evaluation recomputes (changed_contracts; variables
--- valuation_slices and valuation_slice), chosen before the window over each person's lines so
--- that only their lines are ranked: a slice's window fits in DuckDB's memory, a whole
+-- The lines an evaluation values again (changed_contracts.sql): those of the contracts it
+-- recomputes whole, and each touched person's from the first line to value again, after
+-- the hours before it (valuation_starts). Of one slice of the contracts (variables
+-- valuation_slices and valuation_slice), chosen before the window over each person's lines
+-- so that only their lines are ranked: a slice's window fits in DuckDB's memory, a whole
 -- national history's spilled to disk.
 CREATE OR REPLACE VIEW social_return_valuation AS
 WITH current_lines AS (  -- the columns valuation needs
     SELECT l.submission_id, l.source_row, l.contract_id, l.person_ref, l.period_start, l.period_end,
-           l.target_group, l.hours, l.amount_eur, l.bonus, c.block_table
+           l.target_group, l.hours, l.amount_eur, l.bonus, c.block_table,
+           person_hours(l.target_group, l.hours) AS person_hours, coalesce(s.hours_before, 0) AS hours_earlier
     FROM social_return_lines_marked l JOIN contracts c USING (contract_id)
-    WHERE NOT l.superseded AND l.contract_id IN (
-        SELECT contract_id FROM changed_contracts
-        WHERE hash(contract_id) % getvariable('valuation_slices') = getvariable('valuation_slice'))
+    LEFT JOIN valuation_starts s ON s.contract_id = l.contract_id AND s.person_ref IS NOT DISTINCT FROM l.person_ref
+    WHERE NOT l.superseded AND hash(l.contract_id) % getvariable('valuation_slices') = getvariable('valuation_slice')
+      AND (l.contract_id IN (SELECT contract_id FROM changed_contracts)
+           OR cap_order(l.period_start, l.period_end, l.submission_id, l.source_row) >= s.first_line)
 ), bonus_codes AS (
     SELECT submission_id, source_row, block_table, unnest(string_split(bonus, '|')) AS code
     FROM current_lines WHERE bonus IS NOT NULL
@@ -29,17 +40,13 @@ WITH current_lines AS (  -- the columns valuation needs
     SELECT b.submission_id, b.source_row, sum(v.value_eur_per_year) AS value_eur_per_year
     FROM bonus_codes b JOIN block_values v ON v.table_id = b.block_table AND v.code = b.code AND v.kind = 'bonus'
     GROUP BY ALL
-), person_hours AS (
-    -- a purchase from a social enterprise counts for its amount, never for hours
-    SELECT *, CASE WHEN target_group = 'sociale_onderneming' THEN 0 ELSE coalesce(hours, 0) END AS person_hours
-    FROM current_lines
 ), capped AS (
     SELECT l.*,
-           coalesce(sum(l.person_hours) OVER (
+           l.hours_earlier + coalesce(sum(l.person_hours) OVER (
                PARTITION BY l.contract_id, l.person_ref
                ORDER BY l.period_start, l.period_end, l.submission_id, l.source_row
                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS hours_before
-    FROM person_hours l
+    FROM current_lines l
 )
 SELECT c.submission_id, c.source_row, c.contract_id, c.person_ref, c.period_start, c.period_end,
        c.target_group, c.hours, c.hours_before, c.counted_hours,
