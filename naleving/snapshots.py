@@ -8,9 +8,9 @@ Tables that only grow with new files (the ledger, the quarantine, the accepted l
 kept as parts: each snapshot writes one part with the files received since the previous
 one and hard-links the earlier parts, so a night writes what is new, not the history.
 Which lines a correction replaced is in report_groups; `attach` puts the mark back.
-Tables computed per contract (line contributions, social-return valuation) are parts too:
-a snapshot writes the contracts evaluated anew, and contract_parts names the part that
-holds each contract's current rows.
+Tables computed per line (line contributions, social-return valuation) are parts too: a
+snapshot writes the rows of the files (per contract) whose rows were computed anew since
+the previous one, and file_parts names the part that holds each file's current rows.
 """
 from __future__ import annotations
 
@@ -30,19 +30,19 @@ from naleving import config
 from naleving.columns import LINE_TABLES
 from naleving.warehouse import run_sql, sql_text
 
-FORMAT = "naleving-evidence/5"  # 4: the line tables without `raw`; 5: line_contributions without social return
+FORMAT = "naleving-evidence/6"  # 5: line_contributions without social return; 6: parts per file, not per contract
 MANIFEST = "manifest.json"
 LATEST = "LATEST"
 NAME = re.compile(r"^(\d{6})-([0-9A-Za-z-]{1,64})$")
 TABLE_NAME = re.compile(r"^[a-z_]{1,64}$")
 _PART_SEQUENCE = r"regexp_extract(s.filename, '-(\d{6})\.parquet$', 1)::INTEGER"  # <table>-NNNNNN.parquet
 SUBMISSION_PARTS = ("submissions", "quarantine", *LINE_TABLES)  # a part per snapshot: its new files
-CONTRACT_PARTS = ("line_contributions", "social_return_valued")  # a part per snapshot: contracts evaluated anew
+FILE_PARTS = ("line_contributions", "social_return_valued")  # a part per snapshot: files whose rows were computed anew
 COMPOSED = ("finding_evidence", "commitment_lines")  # views over stored tables (sql/*.sql)
 TABLES = (
     "submissions", "quarantine", "commitment_status", "findings", "stored_evidence", "runs",
     "contracts", "commitments", "block_values", "report_groups", *LINE_TABLES,
-    *CONTRACT_PARTS, "last_evaluation", "contract_parts",
+    *FILE_PARTS, "last_evaluation", "file_parts",
 )
 DISPOSITIONS_DB = "dispositions.sqlite"
 
@@ -88,16 +88,17 @@ def attach(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
     """Views named after the published tables over the snapshot's files, as the warehouse
     shows them: the line tables with their `superseded` mark, finding_evidence whole."""
     for table, names in snapshot.tables().items():
-        stored = f"{table}_stored" if table in (*LINE_TABLES, *CONTRACT_PARTS) else table
+        stored = f"{table}_stored" if table in (*LINE_TABLES, *FILE_PARTS) else table
         files = _sql_paths(snapshot.path / name for name in names)
-        named = ", filename = true" if table in CONTRACT_PARTS else ""  # the part a row is in
+        named = ", filename = true" if table in FILE_PARTS else ""  # the part a row is in
         con.execute(f"CREATE OR REPLACE VIEW {stored} AS SELECT * FROM read_parquet([{files}]{named})")
     con.execute(sql_text("marked_lines"))
     for table, line_type in LINE_TABLES.items():
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM marked_lines('{line_type}', '{table}_stored')")
-    for table in CONTRACT_PARTS:  # each contract's rows from the part contract_parts names
+    for table in FILE_PARTS:  # each file's rows from the part file_parts names
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT s.* EXCLUDE (filename) FROM {table}_stored s "
-                    f"JOIN contract_parts i ON i.contract_id = s.contract_id AND i.sequence = {_PART_SEQUENCE}")
+                    "JOIN file_parts i ON i.contract_id = s.contract_id AND i.submission_id = s.submission_id "
+                    f"AND i.sequence = {_PART_SEQUENCE}")
     con.execute(sql_text("commitment_lines"))
     con.execute(sql_text("finding_evidence"))
 
@@ -187,34 +188,34 @@ def publish(con: duckdb.DuckDBPyConnection, state_dir: Path, run_id: str) -> Sna
     pointer = root / f".{LATEST}.tmp"
     pointer.write_text(name + "\n", encoding="utf-8")
     os.replace(pointer, root / LATEST)
-    con.execute("DELETE FROM unpublished_contracts")  # published now (again, if this line never ran)
+    con.execute("DELETE FROM unpublished_files")  # published now (again, if this line never ran)
     return Snapshot(sequence, run_id, root / name)
 
 
 def _unpublished(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, sequence: int) -> None:
-    """Temp tables `unpublished` (submissions no earlier part holds) and `new_contract_parts`
-    (the part that will hold each contract's rows), from the previous snapshot's own files."""
-    ledger, index = (earlier.files("submissions"), earlier.files("contract_parts")) if earlier else ([], [])
+    """Temp tables `unpublished` (submissions no earlier part holds) and `new_file_parts`
+    (the part that will hold each file's rows), from the previous snapshot's own files."""
+    ledger, index = (earlier.files("submissions"), earlier.files("file_parts")) if earlier else ([], [])
     published = f"SELECT submission_id FROM read_parquet([{_sql_paths(ledger)}])" if ledger else \
         "SELECT NULL::VARCHAR AS submission_id WHERE false"
     con.execute("CREATE OR REPLACE TEMP TABLE unpublished AS SELECT submission_id FROM submissions "
                 f"WHERE submission_id NOT IN ({published})")
     con.execute("CREATE OR REPLACE TEMP TABLE previous_parts AS " + (
-        f"SELECT contract_id, sequence FROM read_parquet([{_sql_paths(index)}])" if index else
-        "SELECT NULL::VARCHAR AS contract_id, NULL::INTEGER AS sequence WHERE false"))
-    run_sql(con, "contract_parts", sequence=sequence)
+        f"SELECT contract_id, submission_id, sequence FROM read_parquet([{_sql_paths(index)}])" if index else
+        "SELECT NULL::VARCHAR AS contract_id, NULL::VARCHAR AS submission_id, NULL::INTEGER AS sequence WHERE false"))
+    run_sql(con, "file_parts", sequence=sequence)
 
 
 def _part_query(table: str, sequence: int) -> tuple[str, str]:
     """The file this snapshot writes for a table, and the rows it holds."""
     if table in SUBMISSION_PARTS:
         return _part_name(table, sequence), f"SELECT * FROM published_{table} SEMI JOIN unpublished USING (submission_id)"
-    if table in CONTRACT_PARTS:
+    if table in FILE_PARTS:
         return _part_name(table, sequence), (
-            f"SELECT * FROM published_{table} WHERE contract_id IN "
-            f"(SELECT contract_id FROM new_contract_parts WHERE sequence = {sequence})")
-    if table == "contract_parts":
-        return "contract_parts.parquet", "SELECT * FROM new_contract_parts ORDER BY contract_id"
+            f"SELECT * FROM published_{table} SEMI JOIN (SELECT contract_id, submission_id FROM new_file_parts "
+            f"WHERE sequence = {sequence}) USING (contract_id, submission_id)")
+    if table == "file_parts":
+        return "file_parts.parquet", "SELECT * FROM new_file_parts ORDER BY contract_id, submission_id"
     return f"{table}.parquet", f"SELECT * FROM published_{table}"
 
 
@@ -225,12 +226,12 @@ def _linked_parts(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, stag
     if earlier is None:
         return files, tables  # the first snapshot, or one of an earlier format: this one starts afresh
     listed = earlier.manifest()["files"]
-    sequences = [sequence for (sequence,) in con.sql("SELECT DISTINCT sequence FROM new_contract_parts").fetchall()]
-    referenced = {_part_name(table, sequence) for table in CONTRACT_PARTS for sequence in sequences}
-    for table in (*SUBMISSION_PARTS, *CONTRACT_PARTS):
+    sequences = [sequence for (sequence,) in con.sql("SELECT DISTINCT sequence FROM new_file_parts").fetchall()]
+    referenced = {_part_name(table, sequence) for table in FILE_PARTS for sequence in sequences}
+    for table in (*SUBMISSION_PARTS, *FILE_PARTS):
         for name in earlier.tables().get(table, []):
-            if table in CONTRACT_PARTS and name not in referenced:
-                continue  # every contract in it was evaluated anew since
+            if table in FILE_PARTS and name not in referenced:
+                continue  # every file in it was computed anew since
             try:
                 os.link(earlier.path / name, staging / name)
             except OSError:  # another file system, or no hard links: a copy holds the same bytes

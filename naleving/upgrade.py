@@ -15,6 +15,8 @@ line_contributions held each social-return line's hours or euros once more per c
 (`amount`); counted_lines now takes them from social_return_valued. Those rows and the
 column are dropped, and every contract is evaluated anew by the next run: a contract valued
 while social_return_valued was a view has no valued lines stored.
+unpublished_contracts named the contracts whose rows the next snapshot was to write; a
+snapshot writes files now (unpublished_files), and the table is dropped.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ import duckdb
 from naleving.columns import LINE_COLUMNS, LINE_TABLES
 
 FORMER_VIEWS = ("report_groups", "social_return_valued")
-FORMER_TABLES = ("finding_evidence", "counted_lines", "raw_records")
+FORMER_TABLES = ("finding_evidence", "counted_lines", "raw_records", "unpublished_contracts")
 
 
 def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -38,8 +40,9 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
     if "finding_evidence" in tables:
         con.execute("ALTER TABLE finding_evidence RENAME TO stored_evidence")
         con.execute("DELETE FROM stored_evidence WHERE role = 'geteld'")
-    if "counted_lines" in tables:
-        con.execute("DROP TABLE counted_lines")
+    for name in ("counted_lines", "unpublished_contracts"):
+        if name in tables:
+            con.execute(f"DROP TABLE {name}")
     if "raw_records" in tables:
         if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'files_on_record'").fetchall():
             con.execute("""DELETE FROM files_on_record WHERE file_name IN

@@ -80,7 +80,7 @@ def test_after_a_snapshot_of_an_earlier_format_the_next_writes_its_tables_whole(
     assert verify(state(world)).problems == []
 
 
-def test_a_snapshot_writes_only_the_contracts_evaluated_anew(world):
+def test_a_snapshot_writes_only_the_files_whose_rows_were_computed_anew(world):
     world.contract().contract(contract_id="C-2").commitment().commitment(commitment_id="K-2", contract_id="C-2")
     world.report("c1.csv", [sr_line()])
     world.report("c2.csv", [sr_line(contract_id="C-2", hours="70")])
@@ -91,12 +91,30 @@ def test_a_snapshot_writes_only_the_contracts_evaluated_anew(world):
     assert first.tables()["social_return_valued"] == ["social_return_valued-000001.parquet"]
     earlier, new = latest.files("social_return_valued")
     assert earlier.stat().st_ino == (first.path / earlier.name).stat().st_ino
-    assert set(pl.read_parquet(new)["contract_id"]) == {"C-1"}  # only the contract with a new file
-    assert dict(latest.read("contract_parts").iter_rows()) == {"C-1": 2, "C-2": 1}
+    assert pl.read_parquet(new)["hours"].to_list() == [50.0]  # only the new file's line, valued after c1.csv's
+    files = dict(second.sql("SELECT file_name, submission_id FROM submissions").rows())
+    assert sorted(latest.read("file_parts").select("submission_id", "sequence").rows()) == sorted(
+        [(files["reports/c1.csv"], 1), (files["reports/c2.csv"], 1), (files["reports/c1-q2.csv"], 2)])
     published = latest.read("commitment_lines").sort("amount")
     assert published["amount"].to_list() == [50.0, 70.0, 100.0]
     assert published.drop("run_id").sort("amount").equals(
         second.sql("SELECT * EXCLUDE (run_id) FROM counted_lines").sort("amount"))
+
+
+def test_a_snapshot_after_a_correction_holds_the_lines_valued_again_in_other_files(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(period="2025-H1", hours="1000", submitted_at="2025-07-05")])
+    world.report("c.csv", [sr_line(period=p, hours="1000", submitted_at="2027-01-05")
+                           for p in ("2025-H2", "2026-H1", "2026-H2")])
+    world.run("2027-01-31")
+    world.report("b.csv", [sr_line(period="2026-H1", hours="200", submitted_at="2027-01-20")])
+    second = world.run("2027-01-31")
+    first, latest = chain(world)
+    new = pl.read_parquet(latest.files("social_return_valued")[-1])
+    assert sorted(new["hours"].to_list()) == [200.0, 1000.0, 1000.0]  # b.csv, and c.csv's other lines valued again
+    valued = "SELECT submission_id, source_row, hours_before, counted_hours FROM social_return_valued ORDER BY ALL"
+    assert latest.read("social_return_valued").select("submission_id", "source_row", "hours_before", "counted_hours") \
+        .sort(pl.all()).rows() == second.sql(valued).rows()
 
 
 def test_manifests_form_a_hash_chain(two_nights):

@@ -56,6 +56,17 @@ LEFT JOIN social_return_valued v ON v.contract_id = s.contract_id AND v.person_r
 GROUP BY ALL;
 
 DELETE FROM social_return_valued WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
-DELETE FROM social_return_valued v USING valuation_starts s
-WHERE v.contract_id = s.contract_id AND v.person_ref IS NOT DISTINCT FROM s.person_ref
-  AND cap_order(v.period_start, v.period_end, v.submission_id, v.source_row) >= s.first_line;
+CREATE OR REPLACE TEMP TABLE valued_again AS
+SELECT v.submission_id, v.source_row, v.contract_id
+FROM social_return_valued v
+JOIN valuation_starts s ON v.contract_id = s.contract_id AND v.person_ref IS NOT DISTINCT FROM s.person_ref
+WHERE cap_order(v.period_start, v.period_end, v.submission_id, v.source_row) >= s.first_line;
+DELETE FROM social_return_valued v USING valued_again a
+WHERE v.submission_id = a.submission_id AND v.source_row = a.source_row;
+
+-- The next evidence snapshot writes these files' rows again.
+INSERT INTO unpublished_files
+SELECT submission_id, contract_id FROM touched_files
+UNION
+SELECT submission_id, contract_id FROM valued_again
+ON CONFLICT DO NOTHING;

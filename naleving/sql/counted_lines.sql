@@ -33,8 +33,6 @@ WHERE m.kind = 'zero_emission_equipment' AND NOT l.superseded
         WHEN '>=130'  THEN l.power_kw >= 130
       END;
 
-INSERT INTO unpublished_contracts
-SELECT contract_id FROM changed_contracts UNION SELECT contract_id FROM touched_files ON CONFLICT DO NOTHING;
 DELETE FROM evaluated_contracts WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
 INSERT INTO evaluated_contracts SELECT * FROM contract_inputs SEMI JOIN changed_contracts USING (contract_id);
 DELETE FROM unevaluated_group_keys;

@@ -129,10 +129,13 @@ CREATE TABLE IF NOT EXISTS line_contributions (
 CREATE TABLE IF NOT EXISTS evaluated_contracts (contract_id VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL);
 -- The run and date of the last evaluation: what counted_lines is as of.
 CREATE TABLE IF NOT EXISTS last_evaluation (run_id VARCHAR, as_of DATE);
--- The contracts the running evaluation recomputes (counted_lines.sql).
+-- The contracts the running evaluation recomputes whole (changed_contracts.sql).
 CREATE TABLE IF NOT EXISTS changed_contracts (contract_id VARCHAR PRIMARY KEY);
--- Contracts evaluated anew since the last evidence snapshot: the next one writes their rows.
-CREATE TABLE IF NOT EXISTS unpublished_contracts (contract_id VARCHAR PRIMARY KEY);
+-- The files (per contract) whose valued lines or contributions were computed anew since the
+-- last evidence snapshot: the next one writes their rows (file_parts.sql).
+CREATE TABLE IF NOT EXISTS unpublished_files (
+    submission_id VARCHAR NOT NULL, contract_id VARCHAR NOT NULL, PRIMARY KEY (submission_id, contract_id)
+);
 
 -- Findings keep their id across runs; status follows whether the last run derived them.
 CREATE TABLE IF NOT EXISTS findings (
