@@ -30,43 +30,45 @@ WHERE e.fingerprint IS DISTINCT FROM i.fingerprint
 UNION
 SELECT contract_id FROM evaluated_contracts WHERE contract_id NOT IN (SELECT contract_id FROM contracts);
 
--- The files (per contract) whose lines count again: all of a changed contract's, and those
--- of every group under a key ranked since the last evaluation, replaced groups included.
-CREATE OR REPLACE TEMP TABLE touched_files AS
-SELECT DISTINCT submission_id, contract_id FROM (
-    SELECT submission_id, contract_id FROM report_groups SEMI JOIN changed_contracts USING (contract_id)
-    UNION ALL
+-- The report groups whose lines count again: all of a changed contract's, and all groups of
+-- the files that hold a group under a key ranked since the last evaluation (replaced groups
+-- included: their lines stop counting).
+DELETE FROM evaluated_groups;
+INSERT INTO evaluated_groups
+SELECT * FROM report_groups WHERE contract_id IN (SELECT contract_id FROM changed_contracts)
+UNION
+SELECT * FROM report_groups SEMI JOIN (
     SELECT submission_id, contract_id FROM report_groups
     SEMI JOIN unevaluated_group_keys USING (contract_id, report_type, period_start, period_end)
-);
+) USING (submission_id, contract_id);
+
+-- Each touched person's first touched line in the cap's order, outside changed contracts.
+CREATE OR REPLACE TEMP TABLE first_lines AS
+SELECT contract_id, person_ref, min(cap_order(period_start, period_end, submission_id, source_row)) AS first_line
+FROM marked_lines('social_return', 'social_return_lines', 'evaluated_groups')
+WHERE contract_id NOT IN (SELECT contract_id FROM changed_contracts)
+GROUP BY ALL;
+-- Their valued lines: those before the first touched one keep their value, the rest are valued again.
+CREATE OR REPLACE TEMP TABLE valued_before AS
+SELECT v.submission_id, v.source_row, v.contract_id, v.person_ref, person_hours(v.target_group, v.hours) AS hours,
+       cap_order(v.period_start, v.period_end, v.submission_id, v.source_row) >= f.first_line AS again
+FROM social_return_valued v
+JOIN first_lines f ON f.contract_id = v.contract_id AND f.person_ref IS NOT DISTINCT FROM v.person_ref;
 
 DELETE FROM valuation_starts;
 INSERT INTO valuation_starts
-WITH starts AS (
-    SELECT contract_id, person_ref, min(cap_order(period_start, period_end, submission_id, source_row)) AS first_line
-    FROM social_return_lines SEMI JOIN touched_files USING (submission_id, contract_id)
-    WHERE contract_id NOT IN (SELECT contract_id FROM changed_contracts)
-    GROUP BY ALL
-)
-SELECT s.contract_id, s.person_ref, s.first_line,
-       coalesce(sum(person_hours(v.target_group, v.hours))
-                FILTER (WHERE cap_order(v.period_start, v.period_end, v.submission_id, v.source_row) < s.first_line), 0)
-FROM starts s
-LEFT JOIN social_return_valued v ON v.contract_id = s.contract_id AND v.person_ref IS NOT DISTINCT FROM s.person_ref
+SELECT f.contract_id, f.person_ref, f.first_line, coalesce(sum(v.hours) FILTER (WHERE NOT v.again), 0)
+FROM first_lines f
+LEFT JOIN valued_before v ON v.contract_id = f.contract_id AND v.person_ref IS NOT DISTINCT FROM f.person_ref
 GROUP BY ALL;
 
 DELETE FROM social_return_valued WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
-CREATE OR REPLACE TEMP TABLE valued_again AS
-SELECT v.submission_id, v.source_row, v.contract_id
-FROM social_return_valued v
-JOIN valuation_starts s ON v.contract_id = s.contract_id AND v.person_ref IS NOT DISTINCT FROM s.person_ref
-WHERE cap_order(v.period_start, v.period_end, v.submission_id, v.source_row) >= s.first_line;
-DELETE FROM social_return_valued v USING valued_again a
-WHERE v.submission_id = a.submission_id AND v.source_row = a.source_row;
+DELETE FROM social_return_valued v USING valued_before a
+WHERE a.again AND v.submission_id = a.submission_id AND v.source_row = a.source_row;
 
--- The next evidence snapshot writes these files' rows again.
-INSERT INTO unpublished_files
-SELECT submission_id, contract_id FROM touched_files
-UNION
-SELECT submission_id, contract_id FROM valued_again
-ON CONFLICT DO NOTHING;
+-- The groups of the files valued again count again too; the next evidence snapshot writes
+-- all these files' rows.
+INSERT INTO evaluated_groups
+SELECT * FROM report_groups SEMI JOIN (SELECT submission_id, contract_id FROM valued_before WHERE again) USING (submission_id, contract_id)
+EXCEPT SELECT * FROM evaluated_groups;
+INSERT INTO unpublished_files SELECT DISTINCT submission_id, contract_id FROM evaluated_groups ON CONFLICT DO NOTHING;

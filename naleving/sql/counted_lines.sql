@@ -1,28 +1,26 @@
 -- What each accepted, non-superseded recycled-material and zero-emission line contributes to
 -- each commitment of its contract (numerator/denominator of a share), for the lines of the
--- files an evaluation counts again (touched_files, changed_contracts.sql). A social-return
+-- groups an evaluation counts again (evaluated_groups, changed_contracts.sql). A social-return
 -- line's contribution is its valued hours or euros (social_return_valued.sql), which
 -- counted_lines (commitment_lines.sql) takes as it is instead of storing it again per
 -- commitment; counted_lines takes the lines whose period ended by the evaluation's date (SPEC 3).
 -- Variables: run_id, as_of.
 
-DELETE FROM line_contributions l USING touched_files t
+DELETE FROM line_contributions l USING (SELECT DISTINCT submission_id, contract_id FROM evaluated_groups) t
 WHERE l.submission_id = t.submission_id AND l.contract_id = t.contract_id;
 INSERT INTO line_contributions BY NAME
 -- Recycled tonnes without evidence count as 0; their delivered tonnes still count.
 SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end,
        CASE WHEN l.evidence_ref IS NOT NULL THEN l.recycled_tonnes ELSE 0 END AS numerator,
        l.delivered_tonnes AS denominator
-FROM commitments m JOIN recycled_material_lines_marked l USING (contract_id)
-SEMI JOIN touched_files t ON t.submission_id = l.submission_id AND t.contract_id = l.contract_id
+FROM commitments m JOIN marked_lines('recycled_material', 'recycled_material_lines', 'evaluated_groups') l USING (contract_id)
 WHERE m.kind = 'recycled_material' AND NOT l.superseded
   AND (m.scope = 'all' OR l.material = m.scope)
 UNION ALL
 SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end,
        CASE WHEN l.energy_source IN ('electric', 'hydrogen') THEN l.hours ELSE 0 END,
        l.hours
-FROM commitments m JOIN zero_emission_equipment_lines_marked l USING (contract_id)
-SEMI JOIN touched_files t ON t.submission_id = l.submission_id AND t.contract_id = l.contract_id
+FROM commitments m JOIN marked_lines('zero_emission_equipment', 'zero_emission_equipment_lines', 'evaluated_groups') l USING (contract_id)
 WHERE m.kind = 'zero_emission_equipment' AND NOT l.superseded
   AND CASE m.scope
         WHEN 'all'    THEN true

@@ -131,6 +131,9 @@ CREATE TABLE IF NOT EXISTS evaluated_contracts (contract_id VARCHAR PRIMARY KEY,
 CREATE TABLE IF NOT EXISTS last_evaluation (run_id VARCHAR, as_of DATE);
 -- The contracts the running evaluation recomputes whole (changed_contracts.sql).
 CREATE TABLE IF NOT EXISTS changed_contracts (contract_id VARCHAR PRIMARY KEY);
+-- The report groups whose lines the running evaluation values and counts again
+-- (changed_contracts.sql), as report_groups holds them.
+CREATE TABLE IF NOT EXISTS evaluated_groups AS SELECT * FROM report_groups LIMIT 0;
 -- The files (per contract) whose valued lines or contributions were computed anew since the
 -- last evidence snapshot: the next one writes their rows (file_parts.sql).
 CREATE TABLE IF NOT EXISTS unpublished_files (

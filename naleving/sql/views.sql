@@ -11,15 +11,15 @@ CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS SELECT * FROM mar
 -- The two-year cap's order of one person's lines, and the hours a line adds toward the cap:
 -- a purchase from a social enterprise counts for its amount, never for hours.
 CREATE OR REPLACE MACRO cap_order(period_start, period_end, submission_id, source_row) AS
-    row(period_start, period_end, submission_id, source_row);
+    {'period_start': period_start, 'period_end': period_end, 'submission_id': submission_id, 'source_row': source_row};
 CREATE OR REPLACE MACRO person_hours(target_group, hours) AS
     CASE WHEN target_group = 'sociale_onderneming' THEN 0 ELSE coalesce(hours, 0) END;
 
 -- Social return valued with the contract's block table (bouwblokkenmethode, SPEC 1.5):
 -- an hour is worth the yearly value / 1872; a person counts for at most 3744 hours a contract.
--- The lines an evaluation values again (changed_contracts.sql): those of the contracts it
--- recomputes whole, and each touched person's from the first line to value again, after
--- the hours before it (valuation_starts). Of one slice of the contracts (variables
+-- The lines an evaluation values again (changed_contracts.sql), all in its evaluated_groups:
+-- those of the contracts it recomputes whole, and each touched person's from the first line
+-- to value again, after the hours before it (valuation_starts). Of one slice of the contracts (variables
 -- valuation_slices and valuation_slice), chosen before the window over each person's lines
 -- so that only their lines are ranked: a slice's window fits in DuckDB's memory, a whole
 -- national history's spilled to disk.
@@ -28,7 +28,7 @@ WITH current_lines AS (  -- the columns valuation needs
     SELECT l.submission_id, l.source_row, l.contract_id, l.person_ref, l.period_start, l.period_end,
            l.target_group, l.hours, l.amount_eur, l.bonus, c.block_table,
            person_hours(l.target_group, l.hours) AS person_hours, coalesce(s.hours_before, 0) AS hours_earlier
-    FROM social_return_lines_marked l JOIN contracts c USING (contract_id)
+    FROM marked_lines('social_return', 'social_return_lines', 'evaluated_groups') l JOIN contracts c USING (contract_id)
     LEFT JOIN valuation_starts s ON s.contract_id = l.contract_id AND s.person_ref IS NOT DISTINCT FROM l.person_ref
     WHERE NOT l.superseded AND hash(l.contract_id) % getvariable('valuation_slices') = getvariable('valuation_slice')
       AND (l.contract_id IN (SELECT contract_id FROM changed_contracts)
