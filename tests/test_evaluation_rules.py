@@ -182,6 +182,25 @@ def test_two_year_cap_holds_when_contracts_are_valued_in_slices(world, monkeypat
     assert run.sql("SELECT count(*) AS n FROM social_return_valued")["n"][0] == 7
 
 
+def test_commitment_totals_are_the_sums_of_their_counted_lines_over_runs(world):
+    world.contract().commitment().commitment(commitment_id="K-2", scope="asfalt", target="20", **RECYCLED)
+    world.report("sr.csv", [sr_line(period=p, hours="1000") for p in HALF_YEARS[:2]])
+    world.report("rm.csv", [rm_line(period="2025-Q1", submitted_at="2025-07-05"),
+                            rm_line(period="2025-Q2", material="beton", submitted_at="2025-07-05")])
+    world.run("2025-12-31")
+    world.commitments[1]["scope"] = "all"  # the register changes: the contract is evaluated anew
+    world.report("sr-late.csv", [sr_line(period="2026-H1", hours="500")])
+    world.report("rm-q1.csv", [rm_line(period="2025-Q1", recycled_tonnes="50", submitted_at="2026-01-05")])
+    for as_of in ("2026-03-31", "2026-06-30"):
+        run = world.run(as_of)
+        sums = dict((k, (a, n, d)) for k, a, n, d in run.sql(
+            "SELECT commitment_id, sum(amount), sum(numerator), sum(denominator) FROM counted_lines GROUP BY ALL").rows())
+        assert run.status()["achieved"] == pytest.approx(sums["K-1"][0])
+        assert (run.status("K-2")["numerator"], run.status("K-2")["denominator"]) == pytest.approx(sums["K-2"][1:])
+    assert run.status()["achieved"] == pytest.approx(2500)
+    assert run.status("K-2")["achieved"] == pytest.approx(100 * (50 + 30) / 200)
+
+
 # --- 3: which lines count -----------------------------------------------------------------
 
 

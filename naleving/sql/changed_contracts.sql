@@ -71,4 +71,5 @@ WHERE a.again AND v.submission_id = a.submission_id AND v.source_row = a.source_
 INSERT INTO evaluated_groups
 SELECT * FROM report_groups SEMI JOIN (SELECT submission_id, contract_id FROM valued_before WHERE again) USING (submission_id, contract_id)
 EXCEPT SELECT * FROM evaluated_groups;
-INSERT INTO unpublished_files SELECT DISTINCT submission_id, contract_id FROM evaluated_groups ON CONFLICT DO NOTHING;
+CREATE OR REPLACE TEMP TABLE evaluated_files AS SELECT DISTINCT submission_id, contract_id FROM evaluated_groups;
+INSERT INTO unpublished_files SELECT * FROM evaluated_files ON CONFLICT DO NOTHING;

@@ -1,5 +1,5 @@
 -- Every commitment evaluated as of a date (SPEC 3), appended for this run.
--- Reads counted_lines; variables: run_id, as_of.
+-- Adds up file_totals (counted_lines.sql), the counted lines summed per file; variables: run_id, as_of.
 INSERT INTO commitment_status BY NAME
 WITH params AS (
     SELECT getvariable('run_id') AS run_id, getvariable('as_of')::DATE AS as_of
@@ -12,7 +12,7 @@ WITH params AS (
     FROM commitments m JOIN contracts k USING (contract_id)
 ), totals AS (
     SELECT commitment_id, sum(amount) AS amount, sum(numerator) AS numerator, sum(denominator) AS denominator
-    FROM counted_lines GROUP BY commitment_id
+    FROM file_totals, params WHERE period_end <= params.as_of GROUP BY commitment_id
 ), measured AS (
     SELECT p.*, params.*,
            t.numerator, t.denominator,

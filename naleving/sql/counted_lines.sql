@@ -6,7 +6,7 @@
 -- commitment; counted_lines takes the lines whose period ended by the evaluation's date (SPEC 3).
 -- Variables: run_id, as_of.
 
-DELETE FROM line_contributions l USING (SELECT DISTINCT submission_id, contract_id FROM evaluated_groups) t
+DELETE FROM line_contributions l USING evaluated_files t
 WHERE l.submission_id = t.submission_id AND l.contract_id = t.contract_id;
 INSERT INTO line_contributions BY NAME
 -- Recycled tonnes without evidence count as 0; their delivered tonnes still count.
@@ -30,6 +30,13 @@ WHERE m.kind = 'zero_emission_equipment' AND NOT l.superseded
         WHEN '56-130' THEN l.power_kw >= 56 AND l.power_kw < 130
         WHEN '>=130'  THEN l.power_kw >= 130
       END;
+
+-- What commitment_status adds up: the files' contributions summed per commitment and period end.
+DELETE FROM file_totals t USING evaluated_files f WHERE t.submission_id = f.submission_id AND t.contract_id = f.contract_id;
+INSERT INTO file_totals
+SELECT contract_id, submission_id, commitment_id, period_end, sum(amount), sum(numerator), sum(denominator)
+FROM line_amounts SEMI JOIN evaluated_files USING (submission_id, contract_id)
+GROUP BY ALL;
 
 DELETE FROM evaluated_contracts WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
 INSERT INTO evaluated_contracts SELECT * FROM contract_inputs SEMI JOIN changed_contracts USING (contract_id);

@@ -125,6 +125,13 @@ CREATE TABLE IF NOT EXISTS line_contributions (
     contract_id VARCHAR, commitment_id VARCHAR, submission_id VARCHAR, source_row BIGINT,
     period_end DATE, numerator DOUBLE, denominator DOUBLE
 );
+-- Each file's contributions (line_amounts, commitment_lines.sql) summed per commitment and
+-- period end, kept up to date per file like line_contributions (counted_lines.sql): what a
+-- commitment's totals add up as of a date, instead of every line.
+CREATE TABLE IF NOT EXISTS file_totals (
+    contract_id VARCHAR, submission_id VARCHAR, commitment_id VARCHAR, period_end DATE,
+    amount DOUBLE, numerator DOUBLE, denominator DOUBLE
+);
 -- The fingerprint of each contract's inputs when its contributions were last computed.
 CREATE TABLE IF NOT EXISTS evaluated_contracts (contract_id VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL);
 -- The run and date of the last evaluation: what counted_lines is as of.
