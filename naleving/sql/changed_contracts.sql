@@ -43,10 +43,11 @@ SELECT * FROM report_groups SEMI JOIN (
 ) USING (submission_id, contract_id);
 
 -- Each touched person's first touched line in the cap's order, outside changed contracts.
+CREATE OR REPLACE TEMP TABLE touched_groups AS
+SELECT * FROM evaluated_groups WHERE contract_id NOT IN (SELECT contract_id FROM changed_contracts);
 CREATE OR REPLACE TEMP TABLE first_lines AS
 SELECT contract_id, person_ref, min(cap_order(period_start, period_end, submission_id, source_row)) AS first_line
-FROM marked_lines('social_return', 'social_return_lines', 'evaluated_groups')
-WHERE contract_id NOT IN (SELECT contract_id FROM changed_contracts)
+FROM marked_lines('social_return', 'social_return_lines', 'touched_groups')
 GROUP BY ALL;
 -- Their valued lines: those before the first touched one keep their value, the rest are valued again.
 CREATE OR REPLACE TEMP TABLE valued_before AS
@@ -72,4 +73,4 @@ INSERT INTO evaluated_groups
 SELECT * FROM report_groups SEMI JOIN (SELECT submission_id, contract_id FROM valued_before WHERE again) USING (submission_id, contract_id)
 EXCEPT SELECT * FROM evaluated_groups;
 CREATE OR REPLACE TEMP TABLE evaluated_files AS SELECT DISTINCT submission_id, contract_id FROM evaluated_groups;
-INSERT INTO unpublished_files SELECT * FROM evaluated_files ON CONFLICT DO NOTHING;
+INSERT INTO unpublished_files SELECT * FROM evaluated_files EXCEPT SELECT * FROM unpublished_files;

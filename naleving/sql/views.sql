@@ -31,8 +31,8 @@ WITH current_lines AS (  -- the columns valuation needs
     FROM marked_lines('social_return', 'social_return_lines', 'evaluated_groups') l JOIN contracts c USING (contract_id)
     LEFT JOIN valuation_starts s ON s.contract_id = l.contract_id AND s.person_ref IS NOT DISTINCT FROM l.person_ref
     WHERE NOT l.superseded AND hash(l.contract_id) % getvariable('valuation_slices') = getvariable('valuation_slice')
-      AND (l.contract_id IN (SELECT contract_id FROM changed_contracts)
-           OR cap_order(l.period_start, l.period_end, l.submission_id, l.source_row) >= s.first_line)
+      -- a changed contract's people have no start: all their lines are valued
+      AND (s.first_line IS NULL OR cap_order(l.period_start, l.period_end, l.submission_id, l.source_row) >= s.first_line)
 ), bonus_codes AS (
     SELECT submission_id, source_row, block_table, unnest(string_split(bonus, '|')) AS code
     FROM current_lines WHERE bonus IS NOT NULL
