@@ -8,7 +8,8 @@ CREATE OR REPLACE VIEW social_return_lines_marked AS SELECT * FROM marked_lines(
 CREATE OR REPLACE VIEW recycled_material_lines_marked AS SELECT * FROM marked_lines('recycled_material', 'recycled_material_lines');
 CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS SELECT * FROM marked_lines('zero_emission_equipment', 'zero_emission_equipment_lines');
 
--- The two-year cap's order of one person's lines, and the hours a line adds toward the cap:
+-- The two-year cap's order of one person's lines (the valuation's window orders by the same
+-- fields), and the hours a line adds toward the cap:
 -- a purchase from a social enterprise counts for its amount, never for hours.
 CREATE OR REPLACE MACRO cap_order(period_start, period_end, submission_id, source_row) AS
     {'period_start': period_start, 'period_end': period_end, 'submission_id': submission_id, 'source_row': source_row};
@@ -19,10 +20,10 @@ CREATE OR REPLACE MACRO person_hours(target_group, hours) AS
 -- an hour is worth the yearly value / 1872; a person counts for at most 3744 hours a contract.
 -- The lines an evaluation values again (changed_contracts.sql), all in its evaluated_groups:
 -- those of the contracts it recomputes whole, and each touched person's from the first line
--- to value again, after the hours before it (valuation_starts). Of one slice of the contracts (variables
--- valuation_slices and valuation_slice), chosen before the window over each person's lines
--- so that only their lines are ranked: a slice's window fits in DuckDB's memory, a whole
--- national history's spilled to disk.
+-- to value again, after the hours before it (valuation_starts). Of one slice of the
+-- contracts (variables valuation_slices and valuation_slice), chosen before the window over
+-- each person's lines so that only their lines are ranked: a slice's window fits in DuckDB's
+-- memory, a whole national history's spilled to disk.
 CREATE OR REPLACE VIEW social_return_valuation AS
 WITH current_lines AS (  -- the columns valuation needs
     SELECT l.submission_id, l.source_row, l.contract_id, l.person_ref, l.period_start, l.period_end,
@@ -44,7 +45,7 @@ WITH current_lines AS (  -- the columns valuation needs
     SELECT l.*,
            l.hours_earlier + coalesce(sum(l.person_hours) OVER (
                PARTITION BY l.contract_id, l.person_ref
-               ORDER BY l.period_start, l.period_end, l.submission_id, l.source_row
+               ORDER BY l.period_start, l.period_end, l.submission_id, l.source_row  -- as cap_order
                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS hours_before
     FROM current_lines l
 )
