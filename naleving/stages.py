@@ -185,9 +185,11 @@ def rank_report_groups(con: duckdb.DuckDBPyConnection) -> None:
 def evaluate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.DataFrame:
     """Append this run's commitment_status; returns it."""
     log.info("Toezeggingen evalueren per %s", as_of.isoformat())
+    with transaction(con):  # what to compute again: scratch of each evaluation, committed apart
+        run_sql(con, "changed_contracts", run_id=run_id)
     with transaction(con):
         con.execute("DELETE FROM commitment_status WHERE run_id = ?", [run_id])
-        run_sql(con, "changed_contracts", run_id=run_id)
+        run_sql(con, "clear_recomputed")
         slices = _valuation_slices(con)
         for part in range(slices):
             run_sql(con, "social_return_valued", valuation_slices=slices, valuation_slice=part)

@@ -1,11 +1,14 @@
--- What an evaluation recomputes, cleared here and computed again by social_return_valued.sql
--- and counted_lines.sql:
+-- What an evaluation recomputes, cleared by clear_recomputed.sql and computed again by
+-- social_return_valued.sql and counted_lines.sql:
 -- * whole contracts whose own inputs changed since the last evaluation: their register
 --   rows, valuation table or the rules (changed_contracts);
 -- * of the others, what the report groups ranked since then (unevaluated_group_keys) touch:
 --   the lines of the files in those groups, and each of their people's social-return lines
 --   from the first touched one on, the two-year cap running over a person's lines in order
 --   (valuation_starts). A night so values its new lines, not a contract's whole history.
+-- It writes only tables each evaluation fills afresh, so it commits apart from the evaluation:
+-- DuckDB then plans the joins over evaluated_groups with their real size (rows not yet
+-- committed have no statistics; the contributions' join so planned took twice as long).
 -- Variable: run_id. The run's code and rule version are part of every fingerprint.
 
 -- A contract's own inputs, as one fingerprint. Each part is the sum of its rows' hashes:
@@ -63,14 +66,8 @@ FROM first_lines f
 LEFT JOIN valued_before v ON v.contract_id = f.contract_id AND v.person_ref IS NOT DISTINCT FROM f.person_ref
 GROUP BY ALL;
 
-DELETE FROM social_return_valued WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
-DELETE FROM social_return_valued v USING valued_before a
-WHERE a.again AND v.submission_id = a.submission_id AND v.source_row = a.source_row;
-
--- The groups of the files valued again count again too; the next evidence snapshot writes
--- all these files' rows.
+-- The groups of the files valued again count again too.
 INSERT INTO evaluated_groups
 SELECT * FROM report_groups SEMI JOIN (SELECT submission_id, contract_id FROM valued_before WHERE again) USING (submission_id, contract_id)
 EXCEPT SELECT * FROM evaluated_groups;
 CREATE OR REPLACE TEMP TABLE evaluated_files AS SELECT DISTINCT submission_id, contract_id FROM evaluated_groups;
-INSERT INTO unpublished_files SELECT * FROM evaluated_files EXCEPT SELECT * FROM unpublished_files;

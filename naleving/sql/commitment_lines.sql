@@ -4,9 +4,11 @@
 -- warehouse or of an evidence snapshot (social_return_valued, line_contributions,
 -- commitments, last_evaluation). A social-return line counts its valued hours or euros for
 -- each social-return commitment of its contract, by the commitment's metric.
+CREATE OR REPLACE MACRO social_amount(metric, counted_hours, value_eur) AS
+    CASE WHEN metric = 'hours' THEN counted_hours ELSE value_eur END;
 CREATE OR REPLACE VIEW line_amounts AS
 SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end,
-       CASE WHEN m.metric = 'hours' THEN l.counted_hours ELSE l.value_eur END AS amount,
+       social_amount(m.metric, l.counted_hours, l.value_eur) AS amount,
        NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator
 FROM commitments m JOIN social_return_valued l USING (contract_id)
 WHERE m.kind = 'social_return'
