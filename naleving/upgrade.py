@@ -17,6 +17,8 @@ column are dropped, and every contract is evaluated anew by the next run: a cont
 while social_return_valued was a view has no valued lines stored.
 unpublished_contracts named the contracts whose rows the next snapshot was to write; a
 snapshot writes files now (unpublished_files), and the table is dropped.
+changed_contracts had a key; each evaluation fills it afresh, so it is dropped and made
+again without one.
 """
 from __future__ import annotations
 
@@ -43,6 +45,9 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
     for name in ("counted_lines", "unpublished_contracts"):
         if name in tables:
             con.execute(f"DROP TABLE {name}")
+    if con.execute("SELECT 1 FROM duckdb_constraints() WHERE table_name = 'changed_contracts' "
+                   "AND constraint_type = 'PRIMARY KEY'").fetchall():
+        con.execute("DROP TABLE changed_contracts")
     if "raw_records" in tables:
         if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'files_on_record'").fetchall():
             con.execute("""DELETE FROM files_on_record WHERE file_name IN

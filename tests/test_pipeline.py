@@ -312,6 +312,8 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
     con.execute("DROP VIEW counted_lines")  # a table rewritten every run
     con.execute("CREATE TABLE counted_lines AS SELECT 1 AS x")
     con.execute("CREATE TABLE unpublished_contracts (contract_id VARCHAR PRIMARY KEY)")  # snapshots wrote contracts whole
+    con.execute("DROP TABLE changed_contracts")
+    con.execute("CREATE TABLE changed_contracts (contract_id VARCHAR PRIMARY KEY)")  # emptied slowly
     # every line read, kept until validation; one file read but not validated yet
     con.execute("CREATE TABLE raw_records (submission_id VARCHAR, source_row BIGINT, decimal_comma BOOLEAN, raw VARCHAR)")
     con.execute("INSERT INTO raw_records SELECT submission_id, 2, false, '{}' FROM submissions")
@@ -331,6 +333,8 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
         assert not con.sql("SELECT * FROM submissions WHERE file_name = 'reports/w.csv'").fetchall()  # to be read again
         assert not con.sql("SELECT * FROM files_on_record WHERE file_name = 'reports/w.csv'").fetchall()
         assert not con.sql("SELECT * FROM duckdb_tables() WHERE table_name IN ('raw_records', 'unpublished_contracts')").fetchall()
+        assert not con.sql("SELECT * FROM duckdb_constraints() WHERE table_name = 'changed_contracts' "
+                           "AND constraint_type = 'PRIMARY KEY'").fetchall()
         assert not con.sql("SELECT * FROM line_contributions").fetchall()  # no share commitments here
         assert not con.sql("SELECT * FROM evaluated_contracts").fetchall()  # every contract evaluated anew
     assert [row[-1] for row in before] == [True, False]  # the later file supersedes the earlier

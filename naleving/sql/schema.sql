@@ -136,8 +136,9 @@ CREATE TABLE IF NOT EXISTS file_totals (
 CREATE TABLE IF NOT EXISTS evaluated_contracts (contract_id VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL);
 -- The run and date of the last evaluation: what counted_lines is as of.
 CREATE TABLE IF NOT EXISTS last_evaluation (run_id VARCHAR, as_of DATE);
--- The contracts the running evaluation recomputes whole (changed_contracts.sql).
-CREATE TABLE IF NOT EXISTS changed_contracts (contract_id VARCHAR PRIMARY KEY);
+-- The contracts the running evaluation recomputes whole (changed_contracts.sql). No key:
+-- emptying the 50,000 keyed rows a national rebuild leaves took the next night 1.6 s.
+CREATE TABLE IF NOT EXISTS changed_contracts (contract_id VARCHAR NOT NULL);
 -- The report groups whose lines the running evaluation values and counts again
 -- (changed_contracts.sql), as report_groups holds them.
 CREATE TABLE IF NOT EXISTS evaluated_groups AS SELECT * FROM report_groups LIMIT 0;
