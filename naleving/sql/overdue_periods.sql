@@ -14,25 +14,25 @@ WITH needed AS (
            ))::DATE AS cal_start
     FROM needed n
 ), periods AS (
-    SELECT *,
+    SELECT contract_id, report_type, reporting_frequency, report_grace_days, cal_start,
            greatest(cal_start, start_date) AS period_start,
-           least((cal_start + to_months(months) - INTERVAL 1 DAY)::DATE, end_date) AS period_end,
-           CASE reporting_frequency
-               WHEN 'monthly' THEN strftime(cal_start, '%Y-%m')
-               WHEN 'quarterly' THEN strftime(cal_start, '%Y') || '-Q' || quarter(cal_start)
-               WHEN 'half_yearly' THEN strftime(cal_start, '%Y') || '-H' || CASE WHEN month(cal_start) <= 6 THEN 1 ELSE 2 END
-               ELSE strftime(cal_start, '%Y')
-           END AS period
+           least((cal_start + to_months(months) - INTERVAL 1 DAY)::DATE, end_date) AS period_end
     FROM calendar
+), overdue AS (
+    -- a group counts as received when it has an accepted line, superseded or not
+    SELECT p.* FROM periods p ANTI JOIN report_groups g
+        ON g.contract_id = p.contract_id AND g.report_type = p.report_type
+       AND g.period_start <= p.period_end AND g.period_end >= p.period_start
+    WHERE p.period_end >= p.period_start
+      AND p.period_end + p.report_grace_days < getvariable('as_of')::DATE
 )
-SELECT p.contract_id, p.report_type, p.period, p.period_start, p.period_end,
-       p.period_end + p.report_grace_days AS due_by
-FROM periods p
-WHERE p.period_end >= p.period_start
-  AND p.period_end + p.report_grace_days < getvariable('as_of')::DATE
-  -- a group counts as received when it has an accepted line, superseded or not
-  AND NOT EXISTS (
-      SELECT 1 FROM report_groups g
-      WHERE g.contract_id = p.contract_id AND g.report_type = p.report_type
-        AND g.period_start <= p.period_end AND g.period_end >= p.period_start
-  );
+-- labelled last: the national register has 1.5 million past periods, 20,000 of them overdue
+SELECT contract_id, report_type,
+       CASE reporting_frequency
+           WHEN 'monthly' THEN strftime(cal_start, '%Y-%m')
+           WHEN 'quarterly' THEN strftime(cal_start, '%Y') || '-Q' || quarter(cal_start)
+           WHEN 'half_yearly' THEN strftime(cal_start, '%Y') || '-H' || CASE WHEN month(cal_start) <= 6 THEN 1 ELSE 2 END
+           ELSE strftime(cal_start, '%Y')
+       END AS period,
+       period_start, period_end, period_end + report_grace_days AS due_by
+FROM overdue;
