@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from naleving import config, stages
-from world import rm_line, sr_line, ze_line
+from world import Run, rm_line, sr_line, ze_line
 
 RECYCLED = {"kind": "recycled_material", "metric": ""}
 ZERO_EMISSION = {"kind": "zero_emission_equipment", "metric": ""}
@@ -144,6 +144,32 @@ def test_two_year_cap_counts_the_hours_valued_by_earlier_runs(world):
     # only the new line was valued, after the 3000 hours before it
     assert run.sql("SELECT person_ref, first_line.period_start::VARCHAR, hours_before FROM valuation_starts").rows() == [
         ("P-1", "2026-07-01", 3000)]
+
+
+def test_an_evaluation_cut_short_is_done_whole_by_the_next_run(world, monkeypatch):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(period=p, hours="1000") for p in HALF_YEARS[:3]])
+    world.run("2026-12-31")
+    world.report("b.csv", [sr_line(period="2026-H2", hours="1000")])
+    run_sql = stages.run_sql
+
+    def fails_valuing(con, name, **variables):
+        if name == "social_return_valued":
+            raise RuntimeError("cut short")
+        run_sql(con, name, **variables)
+
+    monkeypatch.setattr(stages, "run_sql", fails_valuing)
+    with pytest.raises(RuntimeError, match="cut short"):
+        world.run("2026-12-31")
+    # what to compute again was committed on its own; the lines it names were not cleared
+    cut = Run(world.warehouse, "")
+    assert cut.sql("SELECT count(*) AS n FROM evaluated_groups")["n"][0] == 1
+    assert [row[1:] for row in cut.sql(VALUED).rows()] == [(0, 1000), (1000, 1000), (2000, 1000)]
+    assert cut.sql("SELECT count(*) AS n FROM unevaluated_group_keys")["n"][0] == 1  # left to the next run
+    monkeypatch.setattr(stages, "run_sql", run_sql)
+    run = world.run("2026-12-31")
+    assert run.status()["achieved"] == pytest.approx(3744)
+    assert [row[1:] for row in run.sql(VALUED).rows()] == [(0, 1000), (1000, 1000), (2000, 1000), (3000, 744)]
 
 
 def test_two_year_cap_takes_a_late_report_of_an_earlier_period_in_period_order(world):
