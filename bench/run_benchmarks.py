@@ -244,6 +244,8 @@ def main() -> None:
     parser.add_argument("--nights", type=int, default=NIGHTS, metavar="N",
                         help=f"runs of each night, each from the same state; the median counts (default {NIGHTS})")
     args = parser.parse_args()
+    if args.nights < 1:  # before the earlier results are removed
+        sys.exit("--nights: at least 1")
     histories = sorted({1, *(int(f) for f in args.histories.split(","))})
     root = args.work.resolve() / f"scale-{args.scale:g}"
     if REPO in root.parents or root == REPO:
@@ -253,8 +255,6 @@ def main() -> None:
     info = machine()
     started = time.perf_counter()
     log(f"benchmark at scale {args.scale:g} in {root}")
-    if args.nights < 1:
-        sys.exit("--nights: at least 1")
     runs = [history(root, args.scale, factor, logs, args.pandas_files, args.nights) for factor in histories]
     command = (f"{Path(PYTHON).relative_to(REPO) if REPO in Path(PYTHON).parents else PYTHON} bench/run_benchmarks.py "
                f"--scale {args.scale:g}" + ("" if tuple(histories) == HISTORIES else f" --histories {','.join(map(str, histories))}")
