@@ -156,7 +156,8 @@ def _store(con: duckdb.DuckDBPyConnection, batch: CheckedBatch) -> None:
     con.execute("INSERT INTO quarantine BY NAME SELECT * FROM refused")
     for report_type, result in batch.results:
         accepted, quarantined = result.accepted, result.quarantine
-        con.execute(f"INSERT INTO {report_type}_lines BY NAME SELECT * FROM accepted")
+        con.execute(f"INSERT INTO {report_type}_lines BY NAME "
+                    "SELECT a.*, l.received_at FROM accepted a JOIN ledger l USING (submission_id)")
         con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
     if batch.results:
         record_report_groups(con, [validate.report_groups(t, r.accepted) for t, r in batch.results])

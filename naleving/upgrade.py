@@ -19,6 +19,9 @@ unpublished_contracts named the contracts whose rows the next snapshot was to wr
 snapshot writes files now (unpublished_files), and the table is dropped.
 changed_contracts had a key; each evaluation fills it afresh, so it is dropped and made
 again without one.
+The line tables hold each line's arrival (received_at, its submission's); it is filled from
+the ledger and then required. line_contributions and social_return_valued hold it too: they
+are dropped and every contract is evaluated anew.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from naleving.columns import LINE_COLUMNS, LINE_TABLES
 
 FORMER_VIEWS = ("report_groups", "social_return_valued")
 FORMER_TABLES = ("finding_evidence", "counted_lines", "raw_records", "unpublished_contracts")
+COMPUTED_PER_LINE = ("line_contributions", "social_return_valued")
 
 
 def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -64,7 +68,31 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("DROP TABLE line_contributions")
         con.execute("ALTER TABLE share_contributions RENAME TO line_contributions")
         con.execute("DELETE FROM evaluated_contracts")
+    _arrival(con)
     return "report_groups" in views
+
+
+def _arrival(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the line tables their lines' arrival; drop the tables computed per line without it."""
+    without = dict(con.execute(
+        "SELECT table_name, bool_or(column_name = 'received_at') FROM duckdb_columns() WHERE NOT internal "
+        "AND table_name IN ? GROUP BY ALL", [[*LINE_TABLES, *COMPUTED_PER_LINE]]).fetchall())
+    for name in LINE_TABLES:
+        if without.get(name) is False:
+            con.execute(f"ALTER TABLE {name} ADD COLUMN received_at TIMESTAMP")
+            con.execute(f"UPDATE {name} l SET received_at = s.received_at FROM submissions s WHERE s.submission_id = l.submission_id")
+    if any(without.get(name) is False for name in COMPUTED_PER_LINE):
+        for name in COMPUTED_PER_LINE:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        con.execute("DELETE FROM evaluated_contracts")
+
+
+def require_arrival(con: duckdb.DuckDBPyConnection) -> None:
+    """After before_schema committed (DuckDB refuses the constraint on rows updated in the
+    same transaction): every line has its arrival."""
+    for (name,) in con.execute("SELECT table_name FROM duckdb_columns() WHERE NOT internal AND column_name = 'received_at' "
+                               "AND is_nullable AND table_name IN ?", [list(LINE_TABLES)]).fetchall():
+        con.execute(f"ALTER TABLE {name} ALTER COLUMN received_at SET NOT NULL")
 
 
 def fill_report_groups(con: duckdb.DuckDBPyConnection) -> None:

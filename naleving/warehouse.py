@@ -64,6 +64,8 @@ def _build_catalog(con: duckdb.DuckDBPyConnection) -> None:
         run_sql(con, "schema")
         if fill_groups:
             upgrade.fill_report_groups(con)
+    with transaction(con):
+        upgrade.require_arrival(con)
     for name in ("marked_lines", "views", "commitment_lines", "finding_evidence"):
         run_sql(con, name)
     with transaction(con):  # last: a build cut short is done again by the next connection

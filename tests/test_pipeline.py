@@ -322,13 +322,17 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
                    SELECT 'w', 'reports/w.csv', 'sha-w', now(), 'social_return', 'received', 1, 0, 0, run_id FROM runs""")
     con.execute("INSERT INTO files_on_record VALUES ('reports/w.csv', 1, 1, 'sha-w')")
     lines = con.sql("SELECT * FROM social_return_lines ORDER BY ALL").fetchall()
+    for table in ("social_return_lines", "line_contributions"):  # no arrival kept
+        con.execute(f"ALTER TABLE {table} DROP COLUMN received_at")
     con.execute("ALTER TABLE social_return_lines ADD COLUMN raw VARCHAR DEFAULT '{}'")  # each line's record as read
     con.execute("ALTER TABLE line_contributions ADD COLUMN amount DOUBLE")  # social-return lines counted per commitment
     con.execute("""INSERT INTO line_contributions BY NAME SELECT l.contract_id, m.commitment_id, l.submission_id,
                    l.source_row, l.period_end, l.hours AS amount FROM social_return_lines l JOIN commitments m USING (contract_id)""")
     con.close()
     with warehouse.connect(world.warehouse) as con:
-        assert con.sql("SELECT * FROM social_return_lines ORDER BY ALL").fetchall() == lines  # without raw
+        assert con.sql("SELECT * FROM social_return_lines ORDER BY ALL").fetchall() == lines  # without raw, arrival back
+        assert con.sql("SELECT is_nullable FROM duckdb_columns() WHERE table_name = 'social_return_lines' "
+                       "AND column_name = 'received_at'").fetchall() == [(False,)]
         assert con.sql(groups).fetchall() == before
         assert not con.sql("SELECT * FROM submissions WHERE file_name = 'reports/w.csv'").fetchall()  # to be read again
         assert not con.sql("SELECT * FROM files_on_record WHERE file_name = 'reports/w.csv'").fetchall()

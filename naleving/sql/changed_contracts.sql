@@ -9,7 +9,9 @@
 -- It writes only tables each evaluation fills afresh, so it commits apart from the evaluation:
 -- DuckDB then plans the joins over evaluated_groups with their real size (rows not yet
 -- committed have no statistics; the contributions' join so planned took twice as long).
--- Variable: run_id. The run's code and rule version are part of every fingerprint.
+-- Variable: run_id. The run's code and rule version are part of every fingerprint. Sets
+-- lines_since: the arrival of the earliest evaluated group, from which on the evaluation
+-- reads the lines (views.sql).
 
 -- A contract's own inputs, as one fingerprint. Each part is the sum of its rows' hashes:
 -- it needs no ordering, and changes when any row does.
@@ -44,13 +46,14 @@ SELECT * FROM report_groups SEMI JOIN (
     SELECT submission_id, contract_id FROM report_groups
     SEMI JOIN unevaluated_group_keys USING (contract_id, report_type, period_start, period_end)
 ) USING (submission_id, contract_id);
+SET VARIABLE lines_since = (SELECT min(received_at) FROM evaluated_groups);
 
 -- Each touched person's first touched line in the cap's order, outside changed contracts.
 CREATE OR REPLACE TEMP TABLE touched_groups AS
 SELECT * FROM evaluated_groups WHERE contract_id NOT IN (SELECT contract_id FROM changed_contracts);
 CREATE OR REPLACE TEMP TABLE first_lines AS
 SELECT contract_id, person_ref, min(cap_order(period_start, period_end, submission_id, source_row)) AS first_line
-FROM marked_lines('social_return', 'social_return_lines', 'touched_groups')
+FROM marked_lines('social_return', 'social_return_lines_since', 'touched_groups')
 GROUP BY ALL;
 -- Their valued lines: those before the first touched one keep their value, the rest are valued again.
 CREATE OR REPLACE TEMP TABLE valued_before AS
@@ -71,3 +74,4 @@ INSERT INTO evaluated_groups
 SELECT * FROM report_groups SEMI JOIN (SELECT submission_id, contract_id FROM valued_before WHERE again) USING (submission_id, contract_id)
 EXCEPT SELECT * FROM evaluated_groups;
 CREATE OR REPLACE TEMP TABLE evaluated_files AS SELECT DISTINCT submission_id, contract_id FROM evaluated_groups;
+SET VARIABLE lines_since = (SELECT min(received_at) FROM evaluated_groups);

@@ -6,7 +6,7 @@ DELETE FROM social_return_valued WHERE contract_id IN (SELECT contract_id FROM c
 DELETE FROM social_return_valued v USING valued_before a
 WHERE a.again AND v.submission_id = a.submission_id AND v.source_row = a.source_row;
 DELETE FROM line_contributions l USING evaluated_files f
-WHERE l.submission_id = f.submission_id AND l.contract_id = f.contract_id;
+WHERE l.submission_id = f.submission_id AND l.contract_id = f.contract_id AND l.received_at >= getvariable('lines_since');
 DELETE FROM file_totals t USING evaluated_files f
 WHERE t.submission_id = f.submission_id AND t.contract_id = f.contract_id;
 INSERT INTO unpublished_files SELECT * FROM evaluated_files EXCEPT SELECT * FROM unpublished_files;

@@ -4,21 +4,22 @@
 -- line's contribution is its valued hours or euros (social_return_valued.sql), which
 -- counted_lines (commitment_lines.sql) takes as it is instead of storing it again per
 -- commitment; counted_lines takes the lines whose period ended by the evaluation's date (SPEC 3).
--- Variables: run_id, as_of.
+-- Variables: run_id, as_of; lines_since (changed_contracts.sql): the evaluated files' rows
+-- were received since, and are read from there.
 
 INSERT INTO line_contributions BY NAME
 -- Recycled tonnes without evidence count as 0; their delivered tonnes still count.
 SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end,
        CASE WHEN l.evidence_ref IS NOT NULL THEN l.recycled_tonnes ELSE 0 END AS numerator,
-       l.delivered_tonnes AS denominator
-FROM commitments m JOIN marked_lines('recycled_material', 'recycled_material_lines', 'evaluated_groups') l USING (contract_id)
+       l.delivered_tonnes AS denominator, l.received_at
+FROM commitments m JOIN marked_lines('recycled_material', 'recycled_material_lines_since', 'evaluated_groups') l USING (contract_id)
 WHERE m.kind = 'recycled_material' AND NOT l.superseded
   AND (m.scope = 'all' OR l.material = m.scope)
 UNION ALL
 SELECT m.contract_id, m.commitment_id, l.submission_id, l.source_row, l.period_end,
        CASE WHEN l.energy_source IN ('electric', 'hydrogen') THEN l.hours ELSE 0 END,
-       l.hours
-FROM commitments m JOIN marked_lines('zero_emission_equipment', 'zero_emission_equipment_lines', 'evaluated_groups') l USING (contract_id)
+       l.hours, l.received_at
+FROM commitments m JOIN marked_lines('zero_emission_equipment', 'zero_emission_equipment_lines_since', 'evaluated_groups') l USING (contract_id)
 WHERE m.kind = 'zero_emission_equipment' AND NOT l.superseded
   AND CASE m.scope
         WHEN 'all'    THEN true
@@ -36,6 +37,7 @@ INSERT INTO file_totals
 WITH valued AS (
     SELECT contract_id, submission_id, period_end, sum(counted_hours) AS hours, sum(value_eur) AS value_eur
     FROM social_return_valued SEMI JOIN evaluated_files USING (submission_id, contract_id)
+    WHERE received_at >= getvariable('lines_since')
     GROUP BY ALL
 )
 SELECT m.contract_id, v.submission_id, m.commitment_id, v.period_end, social_amount(m.metric, v.hours, v.value_eur), NULL, NULL
@@ -44,6 +46,7 @@ WHERE m.kind = 'social_return'
 UNION ALL
 SELECT contract_id, submission_id, commitment_id, period_end, NULL, sum(numerator), sum(denominator)
 FROM line_contributions SEMI JOIN evaluated_files USING (submission_id, contract_id)
+WHERE received_at >= getvariable('lines_since')
 GROUP BY ALL;
 
 DELETE FROM evaluated_contracts WHERE contract_id IN (SELECT contract_id FROM changed_contracts);

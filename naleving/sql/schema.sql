@@ -65,21 +65,26 @@ CREATE TABLE IF NOT EXISTS quarantine (
 );
 
 -- Accepted lines, one table per report type, as typed; the record as read is the archived
--- original's row (file_sha256 of the submission, source_row).
+-- original's row (file_sha256 of the submission, source_row). received_at is the file's
+-- (submissions): it grows as lines arrive, so a run that reads only the lines received since
+-- a moment (lines_since, views.sql) has DuckDB skip the row groups of older files.
 CREATE TABLE IF NOT EXISTS social_return_lines (
     submission_id VARCHAR, source_row BIGINT, contract_id VARCHAR, supplier_kvk VARCHAR,
     period_start DATE, period_end DATE, submitted_at TIMESTAMP,
-    person_ref VARCHAR, target_group VARCHAR, hours DOUBLE, amount_eur DOUBLE, bonus VARCHAR
+    person_ref VARCHAR, target_group VARCHAR, hours DOUBLE, amount_eur DOUBLE, bonus VARCHAR,
+    received_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS recycled_material_lines (
     submission_id VARCHAR, source_row BIGINT, contract_id VARCHAR, supplier_kvk VARCHAR,
     period_start DATE, period_end DATE, submitted_at TIMESTAMP,
-    material VARCHAR, delivered_tonnes DOUBLE, recycled_tonnes DOUBLE, evidence_ref VARCHAR
+    material VARCHAR, delivered_tonnes DOUBLE, recycled_tonnes DOUBLE, evidence_ref VARCHAR,
+    received_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS zero_emission_equipment_lines (
     submission_id VARCHAR, source_row BIGINT, contract_id VARCHAR, supplier_kvk VARCHAR,
     period_start DATE, period_end DATE, submitted_at TIMESTAMP,
-    machine_id VARCHAR, power_kw DOUBLE, energy_source VARCHAR, hours DOUBLE
+    machine_id VARCHAR, power_kw DOUBLE, energy_source VARCHAR, hours DOUBLE,
+    received_at TIMESTAMP NOT NULL
 );
 
 -- A report group: the accepted lines of one file for one contract, report type and period.
@@ -121,9 +126,10 @@ CREATE TABLE IF NOT EXISTS commitment_status (
 -- What each recycled-material and zero-emission line contributes to each share commitment of
 -- its contract, whatever the date (period_end says from when it counts); kept up to date per
 -- contract (counted_lines.sql). Social-return lines count as valued (social_return_valued).
+-- received_at is the line's: a file's rows follow its arrival, as in the line tables.
 CREATE TABLE IF NOT EXISTS line_contributions (
     contract_id VARCHAR, commitment_id VARCHAR, submission_id VARCHAR, source_row BIGINT,
-    period_end DATE, numerator DOUBLE, denominator DOUBLE
+    period_end DATE, numerator DOUBLE, denominator DOUBLE, received_at TIMESTAMP NOT NULL
 );
 -- Each file's contributions (line_amounts, commitment_lines.sql) summed per commitment and
 -- period end, kept up to date per file like line_contributions (counted_lines.sql): what a

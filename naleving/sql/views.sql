@@ -8,6 +8,16 @@ CREATE OR REPLACE VIEW social_return_lines_marked AS SELECT * FROM marked_lines(
 CREATE OR REPLACE VIEW recycled_material_lines_marked AS SELECT * FROM marked_lines('recycled_material', 'recycled_material_lines');
 CREATE OR REPLACE VIEW zero_emission_equipment_lines_marked AS SELECT * FROM marked_lines('zero_emission_equipment', 'zero_emission_equipment_lines');
 
+-- Accepted lines received since the variable lines_since: the files an evaluation counts
+-- again (changed_contracts.sql) or a snapshot writes (file_parts.sql) arrived then, and
+-- DuckDB skips the row groups of older files instead of joining every line ever received.
+CREATE OR REPLACE VIEW social_return_lines_since AS
+SELECT * FROM social_return_lines WHERE received_at >= getvariable('lines_since');
+CREATE OR REPLACE VIEW recycled_material_lines_since AS
+SELECT * FROM recycled_material_lines WHERE received_at >= getvariable('lines_since');
+CREATE OR REPLACE VIEW zero_emission_equipment_lines_since AS
+SELECT * FROM zero_emission_equipment_lines WHERE received_at >= getvariable('lines_since');
+
 -- The two-year cap's order of one person's lines (the valuation's window orders by the same
 -- fields), and the hours a line adds toward the cap:
 -- a purchase from a social enterprise counts for its amount, never for hours.
@@ -27,9 +37,9 @@ CREATE OR REPLACE MACRO person_hours(target_group, hours) AS
 CREATE OR REPLACE VIEW social_return_valuation AS
 WITH current_lines AS (  -- the columns valuation needs
     SELECT l.submission_id, l.source_row, l.contract_id, l.person_ref, l.period_start, l.period_end,
-           l.target_group, l.hours, l.amount_eur, l.bonus, c.block_table,
+           l.target_group, l.hours, l.amount_eur, l.bonus, l.received_at, c.block_table,
            person_hours(l.target_group, l.hours) AS person_hours, coalesce(s.hours_before, 0) AS hours_earlier
-    FROM marked_lines('social_return', 'social_return_lines', 'evaluated_groups') l JOIN contracts c USING (contract_id)
+    FROM marked_lines('social_return', 'social_return_lines_since', 'evaluated_groups') l JOIN contracts c USING (contract_id)
     LEFT JOIN valuation_starts s ON s.contract_id = l.contract_id AND s.person_ref IS NOT DISTINCT FROM l.person_ref
     WHERE NOT l.superseded AND hash(l.contract_id) % getvariable('valuation_slices') = getvariable('valuation_slice')
       -- a changed contract's people have no start: all their lines are valued
@@ -54,7 +64,7 @@ SELECT c.submission_id, c.source_row, c.contract_id, c.person_ref, c.period_star
        c.person_hours > c.counted_hours AS capped,
        CASE WHEN c.target_group = 'sociale_onderneming' THEN coalesce(c.amount_eur, 0)
             ELSE c.counted_hours * (g.value_eur_per_year + coalesce(b.value_eur_per_year, 0)) / 1872
-       END AS value_eur
+       END AS value_eur, c.received_at
 FROM (SELECT *, greatest(0, least(person_hours, 3744 - hours_before)) AS counted_hours FROM capped) c
 LEFT JOIN block_values g ON g.table_id = c.block_table AND g.code = c.target_group AND g.kind = 'group'
 LEFT JOIN bonus_value b USING (submission_id, source_row);
@@ -64,7 +74,9 @@ LEFT JOIN bonus_value b USING (submission_id, source_row);
 CREATE TABLE IF NOT EXISTS social_return_valued AS SELECT * FROM social_return_valuation LIMIT 0;
 
 -- The published shape of every table of an evidence snapshot (SPEC 5 and the line tables).
--- Variable: run_id, the run being published.
+-- Variables: run_id, the run being published; lines_since, the arrival of the earliest file
+-- whose rows the snapshot writes (file_parts.sql): the tables kept in parts read from there.
+-- A line's arrival is its submission's: the parts are published without it.
 CREATE OR REPLACE VIEW published_submissions AS SELECT * FROM submissions;
 CREATE OR REPLACE VIEW published_quarantine AS SELECT * FROM quarantine;
 CREATE OR REPLACE VIEW published_commitment_status AS
@@ -79,16 +91,17 @@ CREATE OR REPLACE VIEW published_commitments AS SELECT * FROM commitments;
 CREATE OR REPLACE VIEW published_block_values AS SELECT * FROM block_values;
 -- Which lines a correction replaced: the line tables are published without the mark.
 CREATE OR REPLACE VIEW published_report_groups AS SELECT * FROM report_groups;
-CREATE OR REPLACE VIEW published_social_return_lines AS SELECT * FROM social_return_lines;
-CREATE OR REPLACE VIEW published_recycled_material_lines AS SELECT * FROM recycled_material_lines;
-CREATE OR REPLACE VIEW published_zero_emission_equipment_lines AS SELECT * FROM zero_emission_equipment_lines;
+CREATE OR REPLACE VIEW published_social_return_lines AS SELECT * EXCLUDE (received_at) FROM social_return_lines_since;
+CREATE OR REPLACE VIEW published_recycled_material_lines AS SELECT * EXCLUDE (received_at) FROM recycled_material_lines_since;
+CREATE OR REPLACE VIEW published_zero_emission_equipment_lines AS SELECT * EXCLUDE (received_at) FROM zero_emission_equipment_lines_since;
 -- What each line counts for after the two-year cap and valuation, so totals can be redone.
 CREATE OR REPLACE VIEW published_social_return_valued AS
 SELECT submission_id, source_row, contract_id, person_ref, period_start, period_end, hours,
        hours_before, counted_hours, capped, value_eur
-FROM social_return_valued;
+FROM social_return_valued WHERE received_at >= getvariable('lines_since');
 -- What each recycled-material and zero-emission line contributes to each commitment; readers
 -- compose commitment_lines from it, social_return_valued, commitments and last_evaluation
 -- (commitment_lines.sql).
-CREATE OR REPLACE VIEW published_line_contributions AS SELECT * FROM line_contributions;
+CREATE OR REPLACE VIEW published_line_contributions AS
+SELECT * EXCLUDE (received_at) FROM line_contributions WHERE received_at >= getvariable('lines_since');
 CREATE OR REPLACE VIEW published_last_evaluation AS SELECT * FROM last_evaluation;
