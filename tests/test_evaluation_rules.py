@@ -193,6 +193,17 @@ def test_two_year_cap_is_taken_again_from_a_corrected_period_on(world):
     assert [row[1:] for row in run.sql(VALUED).rows()] == [(0, 1000), (1000, 1000), (2000, 200), (2200, 1000)]
 
 
+def test_two_year_cap_taken_again_counts_the_other_people_of_the_file_once(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(period="2025-H2", hours="100"), sr_line(period="2025-H2", person_ref="P-2", hours="50")])
+    world.run("2026-12-31")
+    world.report("b.csv", [sr_line(period="2025-H1", hours="10")])  # P-1's line in a.csv is valued again
+    run = world.run("2026-12-31")
+    assert run.status()["achieved"] == pytest.approx(160)
+    assert run.sql("SELECT person_ref, count(*) AS n FROM social_return_valued GROUP BY ALL ORDER BY ALL").rows() == [
+        ("P-1", 2), ("P-2", 1)]
+
+
 def test_two_year_cap_holds_when_contracts_are_valued_in_slices(world, monkeypatch):
     monkeypatch.setattr(stages, "VALUED_LINES_A_SLICE", 2)  # a national history is valued ~2 M lines at a time
     slices = []

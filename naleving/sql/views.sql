@@ -28,7 +28,8 @@ CREATE OR REPLACE MACRO person_hours(target_group, hours) AS
 
 -- Social return valued with the contract's block table (bouwblokkenmethode, SPEC 1.5):
 -- an hour is worth the yearly value / 1872; a person counts for at most 3744 hours a contract.
--- The lines an evaluation values again (changed_contracts.sql), all in its evaluated_groups:
+-- The lines an evaluation values again (changed_contracts.sql), all in its evaluated_groups
+-- and received since lines_since:
 -- those of the contracts it recomputes whole, and each touched person's from the first line
 -- to value again, after the hours before it (valuation_starts). Of one slice of the
 -- contracts (variables valuation_slices and valuation_slice), chosen before the window over
@@ -42,8 +43,10 @@ WITH current_lines AS (  -- the columns valuation needs
     FROM marked_lines('social_return', 'social_return_lines_since', 'evaluated_groups') l JOIN contracts c USING (contract_id)
     LEFT JOIN valuation_starts s ON s.contract_id = l.contract_id AND s.person_ref IS NOT DISTINCT FROM l.person_ref
     WHERE NOT l.superseded AND hash(l.contract_id) % getvariable('valuation_slices') = getvariable('valuation_slice')
-      -- a changed contract's people have no start: all their lines are valued
-      AND (s.first_line IS NULL OR cap_order(l.period_start, l.period_end, l.submission_id, l.source_row) >= s.first_line)
+      -- all lines of a changed contract; elsewhere a touched person's from the start on: the
+      -- other people of a file valued again keep their valued lines
+      AND (l.contract_id IN (SELECT contract_id FROM changed_contracts)
+           OR cap_order(l.period_start, l.period_end, l.submission_id, l.source_row) >= s.first_line)
 ), bonus_codes AS (
     SELECT submission_id, source_row, block_table, unnest(string_split(bonus, '|')) AS code
     FROM current_lines WHERE bonus IS NOT NULL
