@@ -74,14 +74,14 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _arrival(con: duckdb.DuckDBPyConnection) -> None:
     """Give the line tables their lines' arrival; drop the tables computed per line without it."""
-    without = dict(con.execute(
+    has_arrival = dict(con.execute(
         "SELECT table_name, bool_or(column_name = 'received_at') FROM duckdb_columns() WHERE NOT internal "
-        "AND table_name IN ? GROUP BY ALL", [[*LINE_TABLES, *COMPUTED_PER_LINE]]).fetchall())
+        "AND table_name IN ? GROUP BY ALL", [[*LINE_TABLES, *COMPUTED_PER_LINE]]).fetchall())  # absent: created by the schema
     for name in LINE_TABLES:
-        if without.get(name) is False:
+        if has_arrival.get(name) is False:
             con.execute(f"ALTER TABLE {name} ADD COLUMN received_at TIMESTAMP")
             con.execute(f"UPDATE {name} l SET received_at = s.received_at FROM submissions s WHERE s.submission_id = l.submission_id")
-    if any(without.get(name) is False for name in COMPUTED_PER_LINE):
+    if any(has_arrival.get(name) is False for name in COMPUTED_PER_LINE):
         for name in COMPUTED_PER_LINE:
             con.execute(f"DROP TABLE IF EXISTS {name}")
         con.execute("DELETE FROM evaluated_contracts")
