@@ -54,7 +54,10 @@ def per_distinct(frame: pl.DataFrame, keys: list[str], expr: pl.Expr, name: str)
     """Add column `name` = `expr` (over `keys` only), computed once per distinct key: report
     columns repeat few values (periods, dates, codes), and typing text is the costly part."""
     lookup = frame.select(keys).unique().with_columns(expr.alias(name))
-    return frame.join(lookup, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    # Joined on the keys alone and set beside the frame: joining the whole frame copied
+    # every other column once per typed field.
+    looked_up = frame.select(keys).join(lookup, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    return frame.with_columns(looked_up[name])
 
 
 def parse_fields(frame: pl.DataFrame, fields: list[Field], decimal_comma: pl.Expr | bool) -> pl.DataFrame:
