@@ -53,11 +53,14 @@ def _bad_code(field: Field) -> str:
 def per_distinct(frame: pl.DataFrame, keys: list[str], expr: pl.Expr, name: str) -> pl.DataFrame:
     """Add column `name` = `expr` (over `keys` only), computed once per distinct key: report
     columns repeat few values (periods, dates, codes), and typing text is the costly part."""
-    lookup = frame.select(keys).unique().with_columns(expr.alias(name))
-    # Joined on the keys alone and set beside the frame: joining the whole frame copied
-    # every other column once per typed field.
-    looked_up = frame.select(keys).join(lookup, on=keys, how="left", nulls_equal=True, maintain_order="left")
-    return frame.with_columns(looked_up[name])
+    return look_up(frame, frame.select(keys).unique().with_columns(expr.alias(name)), keys, nulls_equal=True)
+
+
+def look_up(frame: pl.DataFrame, table: pl.DataFrame, keys: list[str], nulls_equal: bool = False) -> pl.DataFrame:
+    """`frame` with the other columns of `table` (one row per key at most) beside each row, in
+    frame order. Only the keys are joined: a join of the whole frame copied all its columns."""
+    found = frame.select(keys).join(table, on=keys, how="left", nulls_equal=nulls_equal, maintain_order="left")
+    return frame.with_columns(found.drop(keys))
 
 
 def parse_fields(frame: pl.DataFrame, fields: list[Field], decimal_comma: pl.Expr | bool) -> pl.DataFrame:

@@ -4,7 +4,8 @@ A file is known by its name and its bytes. Seen before under the same name: skip
 night never reads a file twice; a file whose name, size and modification time are already
 on record is not even opened, so a night costs the new files, not the history. Same bytes
 under another name: recorded as a duplicate, not read. Anything else is read into records
-(the record as read, as JSON, and the cells validation types), or refused with a reason.
+(the cells validation types, and whether the same line came earlier in the file) and the
+lines as read, or refused with a reason.
 """
 from __future__ import annotations
 
@@ -45,8 +46,9 @@ SETTLED_NS = 2_000_000_000
 BATCH_LINES = 250_000
 READ_CHUNK = 512  # files decided in order, then read together
 READERS = 2  # chunks read at once
-RECORD_SCHEMA = {"submission_id": pl.String, "source_row": pl.Int64, "decimal_comma": pl.Boolean, "raw": pl.String}
+RECORD_SCHEMA = {"submission_id": pl.String, "source_row": pl.Int64, "decimal_comma": pl.Boolean, "repeat": pl.Boolean}
 RECORD_KEYS = ("submission_id", "source_row", "decimal_comma")
+LINE_KEYS = ["submission_id", "source_row"]
 log = logging.getLogger(__name__)
 
 
@@ -137,14 +139,32 @@ def _mask_bsn(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(masked.otherwise(pl.col("person_ref")).alias("person_ref"))
 
 
-def _records(frame: pl.DataFrame) -> pl.DataFrame:
-    """The records as read, one JSON object of the cells per line, and the cells validation
-    types; a suspected BSN never reaches storage."""
+def _records(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The lines of files with one header: as records (RECORD_SCHEMA and the cells validation
+    types) and as read (LINE_KEYS and every cell, in the files' order); a suspected BSN never
+    reaches storage. Only a quarantined line's record as read is stored, so it is written
+    out (`with_raw`) for those lines alone."""
     if "person_ref" in frame.columns:
         frame = _mask_bsn(frame)
     cells = [c for c in frame.columns if c not in RECORD_KEYS]
-    raw = pl.struct(cells).struct.json_encode() if cells else pl.lit("{}")
-    return frame.select(*RECORD_KEYS, raw.alias("raw"), *(c for c in cells if c in RAW_COLUMNS))
+    repeat = ~pl.struct("submission_id", *cells).is_first_distinct() if cells else pl.lit(False)
+    records = frame.select(*RECORD_KEYS, repeat.alias("repeat"), *(c for c in cells if c in RAW_COLUMNS))
+    return records, frame.select(*LINE_KEYS, *cells)
+
+
+def with_raw(lines: pl.DataFrame, as_read: list[pl.DataFrame]) -> pl.DataFrame:
+    """`lines` (LINE_KEYS first) with `raw`, each one's record as read: one JSON object of its
+    file's own cells, in the file's order."""
+    keys = lines.select(LINE_KEYS)
+    found = []
+    for part in as_read:
+        part = part.join(keys, on=LINE_KEYS, how="semi")
+        if part.height:
+            cells = [c for c in part.columns if c not in LINE_KEYS]
+            raw = pl.struct(cells).struct.json_encode() if cells else pl.lit("{}")
+            found.append(part.select(*LINE_KEYS, raw.alias("raw")))
+    raws = pl.concat(found) if found else pl.DataFrame(schema={"submission_id": pl.String, "source_row": pl.Int64, "raw": pl.String})
+    return lines.join(raws, on=LINE_KEYS, how="left", maintain_order="left")
 
 
 def _classify(columns: list[str]) -> tuple[str | None, str | None]:
@@ -159,16 +179,17 @@ def _classify(columns: list[str]) -> tuple[str | None, str | None]:
     return report_type, (f"missing_columns:{','.join(missing)}" if missing else None)
 
 
-def read_files(files: list[NewFile], received_at: datetime, workers: ThreadPoolExecutor) -> tuple[list[Submission], pl.DataFrame]:
-    """Read new files into submissions and their records (RECORD_SCHEMA and the cells); a file that
-    cannot be read is refused with the reason. Plain CSV files are read together, the others
+def read_files(files: list[NewFile], received_at: datetime,
+               workers: ThreadPoolExecutor) -> tuple[list[Submission], pl.DataFrame, list[pl.DataFrame]]:
+    """Read new files into submissions, their records and their lines as read (`_records`); a
+    file that cannot be read is refused with the reason. Plain CSV files are read together, the others
     one by one on `workers`."""
     csv = [i for i, f in enumerate(files) if f.name.lower().endswith(".csv")]  # a path object per file cost more
     chunk = read_csv_files([files[i].data for i in csv], ANCHORS)
     ids = [submission_id(f.name, f.sha256) for f in files]
     headers = {csv[i]: columns for i, columns in chunk.headers.items()}
     to_id = pl.col("file").replace_strict({i: ids[csv[i]] for i in chunk.headers}, return_dtype=pl.String)
-    records = [_records(lines.with_columns(to_id.alias("submission_id")).drop("file")) for lines in chunk.lines.values()]
+    read = [_records(lines.with_columns(to_id.alias("submission_id")).drop("file")) for lines in chunk.lines.values()]
 
     alone = sorted({csv[i] for i in chunk.left} | set(range(len(files))) - set(csv))
     unreadable, by_header = {}, defaultdict(list)
@@ -179,9 +200,9 @@ def read_files(files: list[NewFile], received_at: datetime, workers: ThreadPoolE
         headers[i] = tuple(c for c in table.frame.columns if c != "source_row")
         by_header[tuple(table.frame.columns)].append(table.frame.with_columns(
             pl.lit(ids[i]).alias("submission_id"), pl.lit(table.decimal_comma).alias("decimal_comma")))
-    # Files with one header become records together: the JSON record names exactly a file's own columns.
-    records += [_records(pl.concat(tables)) for tables in by_header.values()]
-    records = pl.concat(records, how="diagonal") if records else pl.DataFrame(schema=RECORD_SCHEMA)
+    # Files with one header are read together: a line as read holds exactly its file's own columns.
+    read += [_records(pl.concat(tables)) for tables in by_header.values()]
+    records = pl.concat([r for r, _ in read], how="diagonal") if read else pl.DataFrame(schema=RECORD_SCHEMA)
     rows = dict(records.group_by("submission_id").len().iter_rows())
 
     submissions = []
@@ -193,7 +214,7 @@ def read_files(files: list[NewFile], received_at: datetime, workers: ThreadPoolE
         report_type, refusal = _classify(list(headers[i]))
         submissions.append(Submission(**base, status="refused" if refusal else "received", report_type=report_type,
                                       refusal_reason=refusal, rows=rows.get(ids[i], 0)))
-    return submissions, records
+    return submissions, records, [as_read for _, as_read in read]
 
 
 def _read_alone(file: NewFile) -> RawTable | UnreadableFile:
@@ -208,6 +229,7 @@ class Batch:
     """Files taken in together, validated and stored as one: memory stays bounded on a long night."""
     submissions: list[Submission] = field(default_factory=list)
     records: list[pl.DataFrame] = field(default_factory=list)  # RECORD_SCHEMA and the cells
+    as_read: list[pl.DataFrame] = field(default_factory=list)  # the lines as read, per header
     opened: list[tuple[str, int, int, str]] = field(default_factory=list)  # name, size, mtime_ns, sha256
     originals: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes of the new files, for the archive
 
@@ -247,9 +269,10 @@ def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[s
                 batch.submissions += opened.submissions
                 batch.originals |= opened.originals
                 if read is not None:
-                    submissions, records = read.result()
+                    submissions, records, as_read = read.result()
                     batch.submissions += submissions
                     batch.records.append(records)
+                    batch.as_read += as_read
                 if batch.lines >= BATCH_LINES:
                     archive.keep_pack(batch.originals)
                     yield batch

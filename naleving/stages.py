@@ -130,7 +130,7 @@ def validate_batch(ledger: pl.DataFrame, records: pl.DataFrame, contracts: pl.Da
 class CheckedBatch:
     """A batch of files validated and ready to store."""
     ledger: pl.DataFrame                         # LEDGER_SCHEMA, final statuses and counts
-    refused: pl.DataFrame                        # the records of refused files, as quarantine rows
+    quarantine: pl.DataFrame                     # quarantine rows: of the refused files and the quarantined lines
     results: list[tuple[str, validate.Validated]]
     opened: pl.DataFrame                         # FILES_ON_RECORD
 
@@ -144,21 +144,21 @@ def _checked(batch: ingest.Batch, run_id: str, contracts: pl.DataFrame, block_va
     ledger = ledger.with_columns(pl.col("status").replace("received", "accepted"))
     reasons = ledger.filter(pl.col("status") == "refused").select(
         "submission_id", pl.col("refusal_reason").str.split(":").list.first().alias("reasons"))
-    refused = records.join(reasons, on="submission_id").select("submission_id", "source_row", "reasons", "raw")
-    return CheckedBatch(ledger, refused, results, pl.DataFrame(batch.opened, schema=FILES_ON_RECORD, orient="row"))
+    refused = records.join(reasons, on="submission_id").select("submission_id", "source_row", "reasons")
+    quarantine = ingest.with_raw(pl.concat([refused, *(r.quarantine for _, r in results)]), batch.as_read)
+    return CheckedBatch(ledger, quarantine, results, pl.DataFrame(batch.opened, schema=FILES_ON_RECORD, orient="row"))
 
 
 def _store(con: duckdb.DuckDBPyConnection, batch: CheckedBatch) -> None:
     """Within the open transaction: files go on record only together with what was read from them."""
-    ledger, refused, opened = batch.ledger, batch.refused, batch.opened  # local names: DuckDB finds frames by name
+    ledger, quarantined, opened = batch.ledger, batch.quarantine, batch.opened  # local names: DuckDB finds frames by name
     con.execute("INSERT OR REPLACE INTO files_on_record SELECT * FROM opened")
     con.execute("INSERT INTO submissions BY NAME SELECT * FROM ledger")
-    con.execute("INSERT INTO quarantine BY NAME SELECT * FROM refused")
+    con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
     for report_type, result in batch.results:
-        accepted, quarantined = result.accepted, result.quarantine
+        accepted = result.accepted
         con.execute(f"INSERT INTO {report_type}_lines BY NAME "
                     "SELECT a.*, l.received_at FROM accepted a JOIN ledger l USING (submission_id)")
-        con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
     if batch.results:
         record_report_groups(con, [validate.report_groups(t, r.accepted) for t, r in batch.results])
 

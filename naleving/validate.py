@@ -13,7 +13,7 @@ import polars as pl
 
 from naleving import parsing, schemas
 from naleving.columns import ENERGY_SOURCE_ALIASES, LINE_COLUMNS
-from naleving.fields import REASONS, Field, add_reason, parse_fields, per_distinct, split_by_reasons
+from naleving.fields import REASONS, Field, add_reason, look_up, parse_fields, per_distinct, split_by_reasons
 
 SOCIAL_ENTERPRISE = "sociale_onderneming"
 
@@ -47,7 +47,7 @@ RAW_COLUMNS = sorted({"period", "period_start", "period_end"} | {f.name for fs i
 @dataclass(frozen=True)
 class Validated:
     accepted: pl.DataFrame      # LINE_COLUMNS of the report type
-    quarantine: pl.DataFrame    # submission_id, source_row, reasons, raw
+    quarantine: pl.DataFrame    # submission_id, source_row, reasons
 
 
 def _period(frame: pl.DataFrame) -> pl.DataFrame:
@@ -80,7 +80,7 @@ def _against_register(frame: pl.DataFrame, contracts: pl.DataFrame) -> pl.DataFr
         "contract_id", pl.col("supplier_kvk").alias("_kvk"), pl.col("start_date").alias("_start"),
         pl.col("end_date").alias("_end"), pl.col("block_table").alias("_table"),
     )
-    frame = frame.join(known, on="contract_id", how="left", maintain_order="left")
+    frame = look_up(frame, known, ["contract_id"])
     found = pl.col("_kvk").is_not_null()
     frame = add_reason(frame, "unknown_contract", pl.col("contract_id").is_not_null() & ~found)
     frame = add_reason(frame, "supplier_mismatch", found & (pl.col("supplier_kvk") != pl.col("_kvk")))
@@ -92,7 +92,7 @@ def _codes_of_table(frame: pl.DataFrame, block_values: pl.DataFrame) -> pl.DataF
     """Target group and bonus codes must be codes of the contract's own valuation table."""
     codes = block_values.select(pl.col("table_id").alias("_table"), "code", "kind")
     groups = codes.filter(pl.col("kind") == "group").select("_table", pl.col("code").alias("target_group"), pl.lit(True).alias("_group_known"))
-    frame = frame.join(groups, on=["_table", "target_group"], how="left", maintain_order="left")
+    frame = look_up(frame, groups, ["_table", "target_group"])
     unknown_group = pl.col("_table").is_not_null() & (pl.col("target_group") != SOCIAL_ENTERPRISE) & pl.col("_group_known").is_null()
     frame = add_reason(frame, "unknown_target_group", unknown_group)
 
@@ -106,15 +106,14 @@ def _codes_of_table(frame: pl.DataFrame, block_values: pl.DataFrame) -> pl.DataF
         .group_by("_line")
         .agg(pl.col("_bonus").sort().str.join("|").alias("_bonus_codes"), pl.col("_bonus_known").is_null().any().alias("_bonus_unknown"))
     )
-    frame = frame.join(per_code, on="_line", how="left", maintain_order="left")
+    frame = look_up(frame, per_code, ["_line"])
     frame = add_reason(frame, "unknown_bonus", pl.col("_bonus_unknown"))
     return frame.with_columns(pl.col("_bonus_codes").alias("bonus"))
 
 
 def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFrame, block_values: pl.DataFrame) -> Validated:
-    """records: submission_id, source_row, decimal_comma, raw and RAW_COLUMNS — all lines of one
-    report type, each file's lines together and in file order ("every copy after the first"
-    depends on it), as reading gives them."""
+    """records: submission_id, source_row, decimal_comma, repeat (the same line came earlier in
+    its file) and RAW_COLUMNS — all lines of one report type, as reading gives them."""
     frame = records.with_row_index("_line")
     if report_type == "social_return":
         frame = _social_return_needs(frame)
@@ -125,15 +124,15 @@ def validate_lines(report_type: str, records: pl.DataFrame, contracts: pl.DataFr
         frame = _codes_of_table(frame, block_values)
     if report_type == "zero_emission_equipment":
         frame = frame.with_columns(pl.col("energy_source").replace(ENERGY_SOURCE_ALIASES))
-    # Every join above keeps the lines' order: "first" and pandera's row positions (_line) rely on it.
-    frame = add_reason(frame, "duplicate_line", ~pl.col("raw").is_first_distinct().over("submission_id"))
+    # Every look-up above keeps the lines' order: pandera's row positions (_line) rely on it.
+    frame = add_reason(frame, "duplicate_line", pl.col("repeat"))
     # pandera's failures become flags like the others: few lines fail, and a list per line cost more
     failed = schemas.violations(LINE_MODELS[report_type], frame).group_by("reason", maintain_order=True).agg("index")
     for code, lines in failed.iter_rows():
         frame = add_reason(frame, code, pl.col("_line").is_in(lines))
 
     clean, flagged = split_by_reasons(frame)
-    quarantine = flagged.select("submission_id", "source_row", pl.col(REASONS).list.join(";").alias("reasons"), "raw")
+    quarantine = flagged.select("submission_id", "source_row", pl.col(REASONS).list.join(";").alias("reasons"))
     return Validated(clean.select(LINE_COLUMNS[report_type]), quarantine)
 
 

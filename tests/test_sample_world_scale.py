@@ -45,7 +45,7 @@ def test_messy_formats_occur(world):
 def test_every_file_is_read_as_its_report_type(world):
     files = [NewFile(name, f"{i:064x}", data) for i, (name, data) in enumerate(generated_files(world).items())]
     with ThreadPoolExecutor(2) as workers:
-        submissions, _ = read_files(files, None, workers)
+        submissions, _, _ = read_files(files, None, workers)
     statuses = {}
     for submission in submissions:
         statuses[submission.status] = statuses.get(submission.status, 0) + 1
