@@ -244,10 +244,10 @@ def test_a_run_cut_short_keeps_the_transactions_it_committed(world, monkeypatch)
     world.report("b.csv", [sr_line(period="2025-Q2", hours="50")])
     store, stored = stages._store, []
 
-    def cut_short_at_the_second(con, batch):
+    def cut_short_at_the_second(con, batch, received_at):
         if stored:
             raise KeyboardInterrupt
-        stored.append(store(con, batch))
+        stored.append(store(con, batch, received_at))
     monkeypatch.setattr(stages, "_store", cut_short_at_the_second)
     with pytest.raises(KeyboardInterrupt):
         world.run("2026-11-29")
