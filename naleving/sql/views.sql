@@ -34,15 +34,18 @@ CREATE OR REPLACE MACRO person_hours(target_group, hours) AS
 -- to value again, after the hours before it (valuation_starts). Of one slice of the
 -- contracts (variables valuation_slices and valuation_slice), chosen before the window over
 -- each person's lines so that only their lines are ranked: a slice's window fits in DuckDB's
--- memory, a whole national history's spilled to disk.
+-- memory, a whole national history's spilled to disk. The slice is chosen on the groups
+-- (valuation_groups): a slice then joins its own lines only, not every evaluated line.
+CREATE OR REPLACE VIEW valuation_groups AS
+SELECT * FROM evaluated_groups WHERE hash(contract_id) % getvariable('valuation_slices') = getvariable('valuation_slice');
 CREATE OR REPLACE VIEW social_return_valuation AS
 WITH current_lines AS (  -- the columns valuation needs
     SELECT l.submission_id, l.source_row, l.contract_id, l.person_ref, l.period_start, l.period_end,
            l.target_group, l.hours, l.amount_eur, l.bonus, l.received_at, c.block_table,
            person_hours(l.target_group, l.hours) AS person_hours, coalesce(s.hours_before, 0) AS hours_earlier
-    FROM marked_lines('social_return', 'social_return_lines_since', 'evaluated_groups') l JOIN contracts c USING (contract_id)
+    FROM marked_lines('social_return', 'social_return_lines_since', 'valuation_groups') l JOIN contracts c USING (contract_id)
     LEFT JOIN valuation_starts s ON s.contract_id = l.contract_id AND s.person_ref IS NOT DISTINCT FROM l.person_ref
-    WHERE NOT l.superseded AND hash(l.contract_id) % getvariable('valuation_slices') = getvariable('valuation_slice')
+    WHERE NOT l.superseded
       -- all lines of a changed contract; elsewhere a touched person's from the start on: the
       -- other people of a file valued again keep their valued lines
       AND (l.contract_id IN (SELECT contract_id FROM changed_contracts)
