@@ -3,7 +3,8 @@
 Reading problems (missing, bad number/date/period) come from typing the text; value
 rules come from the pandera schema of the report type; rules that need the contract
 register (unknown contract, wrong supplier, codes of the contract's valuation table)
-and the duplicate rule are joins over the whole batch.
+are look-ups over the whole batch; a copy of an earlier line of its file is found as the
+file is read (`repeat`).
 """
 from __future__ import annotations
 
