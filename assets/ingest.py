@@ -4,7 +4,7 @@ import dagster as dg
 import polars as pl
 
 from assets.metadata import column_schema
-from naleving import markdown, stages
+from naleving import markdown, quality, stages
 from pipelines.resources import Naleving
 
 
@@ -22,7 +22,9 @@ def contract_register(context: dg.AssetExecutionContext, naleving: Naleving) -> 
 )
 def submissions(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.MaterializeResult:
     with naleving.connect() as con:
-        received = stages.receive_files(con, naleving.data_path, context.run.run_id, naleving.archive)
+        # The report lines' checks import GX next: it has the core the last batches leave idle.
+        received = stages.receive_files(con, naleving.data_path, context.run.run_id, naleving.archive,
+                                        all_read=quality.import_gx_in_background)
         schema = column_schema(con, "submissions")
     ledger = received.select(
         pl.col("file_name").alias("bestand"), "status", pl.col("refusal_reason").alias("reden"), pl.col("rows_received").alias("regels"))

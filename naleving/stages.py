@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable, Iterator, TypeVar
 
 import duckdb
 import polars as pl
@@ -32,6 +33,7 @@ VALUED_LINES_A_SLICE = 2_000_000
 # again when the log is folded in. A batch brings ~100,000 lines of a report type, so several
 # batches share a transaction (a run over 2 M lines: ~10 % less time, five runs each).
 STORE_LINES = 1_000_000
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
@@ -82,7 +84,8 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, frame: p
     con.execute("DROP TABLE register_changes")
 
 
-def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, archive: Archive) -> pl.DataFrame:
+def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, archive: Archive,
+                  all_read: Callable[[], None] = lambda: None) -> pl.DataFrame:
     """Record every new file in the submissions ledger and store its lines, accepted or
     quarantined; returns the ledger rows of this run.
 
@@ -91,7 +94,8 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     history, and a run cut short leaves every transaction it finished whole. The rules look
     within one file at most, so the next batch is read and validated in the background while
     this one is stored. Supersession is ranked once the batches are in, for the group keys
-    that got new groups."""
+    that got new groups. `all_read` is called once the last file is read, while the last
+    batches are still validated and stored."""
     seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions").fetchall())
     known_sha = {sha for _, sha in seen}
     on_record = set(con.execute("SELECT file_name, size, mtime_ns FROM files_on_record").fetchall())
@@ -104,7 +108,7 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     con.execute("SET threads = 1")
     try:
         with transactions(con, STORE_LINES) as stored:
-            for checked in read_ahead(_checked(batch, run_id, *register) for batch in read_ahead(batches)):
+            for checked in read_ahead(_checked(batch, run_id, *register) for batch in read_ahead(_then(batches, all_read))):
                 _store(con, checked, received_at)
                 ledgers.append(checked.ledger)
                 stored(checked.ledger["rows_received"].sum())
@@ -112,6 +116,11 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     finally:
         con.execute("RESET threads")
     return pl.concat(ledgers)
+
+
+def _then(items: Iterator[T], done: Callable[[], None]) -> Iterator[T]:
+    yield from items
+    done()
 
 
 def validate_batch(ledger: pl.DataFrame, records: pl.DataFrame, contracts: pl.DataFrame,
