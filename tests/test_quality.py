@@ -131,6 +131,23 @@ def test_data_docs_are_written_per_table(tmp_path):
         assert list((report.docs_index.parent / "validations").rglob("*.html"))
 
 
+def test_data_docs_templates_are_compiled_once_per_process(tmp_path, monkeypatch):
+    import jinja2
+
+    validate_table("runs", frame("runs"), docs_dir=tmp_path / "first")
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda env, *a, **k: compiled.append(a) or original(env, *a, **k))
+    second = validate_table("findings", frame("findings"), docs_dir=tmp_path / "second")
+    again = validate_table("runs", frame("runs"), docs_dir=tmp_path / "third")
+    # Pages are rendered from the templates compiled for the first site, and the same as then.
+    assert compiled == []
+    assert second.docs_index.is_file()
+    first_page, = (tmp_path / "first" / "runs" / "validations").rglob("*.html")
+    again_page, = (tmp_path / "third" / "runs" / "validations").rglob("*.html")
+    assert len(again_page.read_text()) == pytest.approx(len(first_page.read_text()), rel=0.01)
+
+
 def test_expectations_folder_can_be_overridden(tmp_path, monkeypatch):
     shutil.copy(_suites_dir() / "runs.json", tmp_path / "runs.json")
     monkeypatch.setenv("NALEVING_EXPECTATIONS", str(tmp_path))
