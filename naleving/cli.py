@@ -38,6 +38,13 @@ def _failure_message(result) -> str:
 
 
 def run(data: Path, as_of: date, warehouse: Path) -> int:
+    from naleving.listing import listed_ahead
+
+    with listed_ahead(data):  # the intake's listing, while Dagster and the job are imported and started
+        return _run_job(data, as_of, warehouse)
+
+
+def _run_job(data: Path, as_of: date, warehouse: Path) -> int:
     import dagster as dg
     from naleving import stages, summary, warehouse as wh
     from pipelines.definitions import defs

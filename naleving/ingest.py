@@ -24,6 +24,7 @@ import polars as pl
 
 from naleving.archive import Archive
 from naleving.csv_batch import read_csv_files
+from naleving.listing import ReportFile, report_files
 from naleving.readers import RawTable, UnreadableFile, read_table
 from naleving.schemas import MASKED_BSN
 from naleving.validate import RAW_COLUMNS
@@ -90,35 +91,6 @@ class NewFile(NamedTuple):
 
 def submission_id(file_name: str, sha256: str) -> str:
     return hashlib.sha256(f"{file_name}|{sha256}".encode()).hexdigest()[:16]
-
-
-class ReportFile(NamedTuple):
-    name: str       # as auditors see it: reports/…, with forward slashes
-    path: str
-    size: int
-    mtime_ns: int
-
-
-def report_files(data_dir: Path) -> list[ReportFile]:
-    """Every file under reports/, at any depth, in a stable order, with its size and time;
-    hidden files and folders are not reports. os.scandir and plain strings: a night lists
-    every file and folder ever sent (a national history: 100,000 of each)."""
-    found: list[ReportFile] = []
-
-    def scan(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    scan(entry.path, f"{prefix}/{entry.name}")
-                elif entry.is_file():
-                    stat = entry.stat()
-                    found.append(ReportFile(f"{prefix}/{entry.name}", entry.path, stat.st_size, stat.st_mtime_ns))
-
-    if (data_dir / "reports").is_dir():
-        scan(str(data_dir / "reports"), "reports")
-    return sorted(found)
 
 
 def bsn_suspected(column: str) -> pl.Expr:

@@ -8,7 +8,7 @@ import hashlib
 
 import dagster as dg
 
-from naleving.ingest import report_files
+from naleving.listing import report_files
 from pipelines.jobs import nightly
 from pipelines.resources import Naleving
 
