@@ -24,7 +24,7 @@ import polars as pl
 
 from naleving.archive import Archive
 from naleving.csv_batch import read_csv_files
-from naleving.listing import ReportFile, report_files
+from naleving.listing import ReportFile
 from naleving.readers import RawTable, UnreadableFile, read_table
 from naleving.schemas import MASKED_BSN
 from naleving.validate import RAW_COLUMNS
@@ -210,21 +210,18 @@ class Batch:
         return sum(records.height for records in self.records)
 
 
-def new_submissions(data_dir: Path, seen: set[tuple[str, str]], known_sha: set[str], on_record: set[tuple[str, int, int]],
+def new_submissions(paths: list[ReportFile], seen: set[tuple[str, str]], known_sha: set[str],
                     received_at: datetime, archive: Archive) -> Iterator[Batch]:
-    """Submissions for the files not yet received under their name and content, in batches of
-    about BATCH_LINES lines; a batch's originals archived in one pack before it is handed on, so
-    no ledger row names a file the archive lacks.
+    """Submissions for the files of `paths` (those not on record) not yet received under their
+    name and content, in batches of about BATCH_LINES lines; a batch's originals archived in
+    one pack before it is handed on, so no ledger row names a file the archive lacks.
 
     Files are opened and decided on in order, a chunk at a time; READERS chunks are read at
-    once, reading being the slowest step of the intake."""
+    once, reading being the slowest step of the intake. Only files not on record come in: a
+    night's new files, spread over the folders of the whole history, are read together, not
+    a few with every 512 listed."""
     settled_before = time.time_ns() - SETTLED_NS
     batch = Batch()
-    listed = report_files(data_dir)
-    # Only the files not on record are taken in chunks: a night's new files, spread over the
-    # folders of the whole history, are read together, not a few with every 512 listed.
-    paths = [f for f in listed if (f.name, f.size, f.mtime_ns) not in on_record]
-    log.info("Bestanden: %d, waarvan %d eerder geopend", len(listed), len(listed) - len(paths))
     step = max(READ_CHUNK, len(paths) // 20)  # about twenty progress lines on a long night
     reading: deque[tuple[Batch, Future | None]] = deque()
     # Reading odd files is mostly polars work, which runs outside the interpreter lock: a thread per core.

@@ -19,8 +19,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
+import polars as pl
+
 
 class ReportFile(NamedTuple):
+    """A row of `report_files`."""
     name: str       # as auditors see it: reports/…, with forward slashes
     path: str
     size: int
@@ -51,18 +54,23 @@ def listed_ahead(data_dir: Path) -> Iterator[None]:
         process.kill()  # when not taken, it is not needed
 
 
-def report_files(data_dir: Path) -> list[ReportFile]:
-    """Every file under reports/, at any depth, in a stable order, with its size and time;
-    hidden files and folders are not reports."""
+def report_files(data_dir: Path) -> pl.DataFrame:
+    """Every file under reports/, at any depth, in order of name, with its size and time (the
+    fields of ReportFile); hidden files and folders are not reports. A frame: a night's new
+    files are found among a history's by a join, and only theirs become Python objects."""
     listed = _ahead.pop(Path(data_dir).resolve(), None)
     if listed is not None and (out := listed.result()) is not None:
-        return _parse(out, Path(data_dir))
-    return _list(Path(data_dir))  # listed here, so that a failure is raised here
+        fields = pl.Series([os.fsdecode(out)]).str.split("\0").explode().head(-1)
+        return _frame(fields.gather_every(3), fields.gather_every(3, 1), fields.gather_every(3, 2), Path(data_dir))
+    return _frame(*_scan(Path(data_dir)), Path(data_dir))  # listed here, so that a failure is raised here
 
 
-def _list(data_dir: Path) -> list[ReportFile]:
-    """os.scandir and plain strings: a night lists every file and folder ever sent."""
-    found: list[ReportFile] = []
+def _scan(data_dir: Path) -> tuple[list[str], list[int], list[int]]:
+    """Names, sizes and times; os.scandir and plain lists: a night lists every file and
+    folder ever sent."""
+    names: list[str] = []
+    sizes: list[int] = []
+    times: list[int] = []
 
     def scan(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
@@ -73,24 +81,24 @@ def _list(data_dir: Path) -> list[ReportFile]:
                     scan(entry.path, f"{prefix}/{entry.name}")
                 elif entry.is_file():
                     stat = entry.stat()
-                    found.append(ReportFile(f"{prefix}/{entry.name}", entry.path, stat.st_size, stat.st_mtime_ns))
+                    names.append(f"{prefix}/{entry.name}")
+                    sizes.append(stat.st_size)
+                    times.append(stat.st_mtime_ns)
 
     if (data_dir / "reports").is_dir():
         scan(str(data_dir / "reports"), "reports")
-    return sorted(found)
+    return names, sizes, times
 
 
-# Between the processes a file is its name, size and time, each ended by a NUL byte, which
-# no file name holds; its path is the folder's and its name.
-def _write(files: list[ReportFile]) -> bytes:
-    return os.fsencode("".join(f"{f.name}\0{f.size}\0{f.mtime_ns}\0" for f in files))
-
-
-def _parse(out: bytes, data_dir: Path) -> list[ReportFile]:
-    fields = iter(os.fsdecode(out).split("\0")[:-1])
-    folder = str(data_dir)
-    return [ReportFile(name, f"{folder}/{name}", int(size), int(mtime_ns)) for name, size, mtime_ns in zip(fields, fields, fields)]
+def _frame(names, sizes, times, data_dir: Path) -> pl.DataFrame:
+    """The files in order of name; a file's path is the folder's and its name."""
+    files = pl.DataFrame({"name": pl.Series(names, dtype=pl.String), "size": pl.Series(sizes).cast(pl.Int64),
+                          "mtime_ns": pl.Series(times).cast(pl.Int64)})
+    return files.sort("name").select("name", (pl.lit(f"{data_dir}/") + pl.col("name")).alias("path"), "size", "mtime_ns")
 
 
 if __name__ == "__main__":
-    sys.stdout.buffer.write(_write(_list(Path(sys.argv[1]))))
+    # To the process that started it: each file's name, size and time, each ended by a NUL
+    # byte, which no file name holds.
+    names, sizes, times = _scan(Path(sys.argv[1]))
+    sys.stdout.buffer.write(os.fsencode("".join(f"{n}\0{s}\0{t}\0" for n, s, t in zip(names, sizes, times))))

@@ -19,6 +19,7 @@ import polars as pl
 
 from naleving import config, ingest, validate
 from naleving.archive import Archive
+from naleving.listing import ReportFile, report_files
 from naleving.read_ahead import read_ahead
 from naleving.register import load_register, register_files
 from naleving.warehouse import run_sql, transaction, transactions
@@ -96,12 +97,17 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     this one is stored. Supersession is ranked once the batches are in, for the group keys
     that got new groups. `all_read` is called once the last file is read, while the last
     batches are still validated and stored."""
-    seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions").fetchall())
-    known_sha = {sha for _, sha in seen}
-    on_record = set(con.execute("SELECT file_name, size, mtime_ns FROM files_on_record").fetchall())
+    listed = report_files(data_dir)
+    paths = con.execute("SELECT * FROM listed l ANTI JOIN files_on_record r "
+                        "ON r.file_name = l.name AND r.size = l.size AND r.mtime_ns = l.mtime_ns ORDER BY name").pl()
+    log.info("Bestanden: %d, waarvan %d eerder geopend", listed.height, listed.height - paths.height)
+    # Of the ledger, only what decides on the files not on record: whether one came before under
+    # its name and content, or under another name with its content.
+    seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions s SEMI JOIN paths p ON p.name = s.file_name").fetchall())
+    known_sha = set(con.sql("SELECT file_sha256 FROM submissions").pl().to_series().to_list()) if paths.height else set()
     register = (con.sql("SELECT * FROM contracts").pl(), con.sql("SELECT * FROM block_values").pl())
     received_at = config.now()  # every file of a run arrives at its start
-    batches = ingest.new_submissions(data_dir, seen, known_sha, on_record, received_at, archive)
+    batches = ingest.new_submissions([ReportFile(*row) for row in paths.iter_rows()], seen, known_sha, received_at, archive)
     ledgers = [pl.DataFrame(schema=ingest.LEDGER_SCHEMA)]
     # Storing a batch is one core's work; DuckDB's second thread only took CPU from reading and
     # validating the next batches (2 M lines: ~14 % less user CPU with one, over six runs).

@@ -15,8 +15,8 @@ from pipelines.resources import Naleving
 
 def folder_fingerprint(naleving: Naleving) -> str:
     digest = hashlib.sha256()
-    for file in report_files(naleving.data_path):
-        digest.update(f"{file.name}|{file.size}|{file.mtime_ns}\n".encode())
+    for name, _, size, mtime_ns in report_files(naleving.data_path).iter_rows():
+        digest.update(f"{name}|{size}|{mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
