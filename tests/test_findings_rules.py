@@ -201,6 +201,19 @@ def test_data_quality_one_finding_per_submission_with_quarantined_lines(world):
     assert evidence(run, finding_id("data_quality", sid)) == {(sha, 3), (sha, 4)}
 
 
+def test_data_quality_finding_names_the_contract_most_of_its_files_lines_are_for(world):
+    world.contract().commitment().contract(contract_id="C-2").commitment(commitment_id="C-2-SR1", contract_id="C-2")
+    world.report("c1.csv", [sr_line(), sr_line(person_ref="P-2", hours="-1")])
+    world.run("2025-04-01")
+    # a later night's file: its lines are found among those received since it arrived
+    world.report("c2.csv", [sr_line(contract_id="C-2"), sr_line(contract_id="C-2", person_ref="P-2"),
+                            sr_line(contract_id="C-2", person_ref="P-3", hours="x")])
+    run = world.run("2025-04-02")
+    found = run.open_findings("data_quality").select("finding_id", "contract_id").rows()
+    assert sorted(found) == sorted([(finding_id("data_quality", submission_id(run, world, "c1.csv")), "C-1"),
+                                    (finding_id("data_quality", submission_id(run, world, "c2.csv")), "C-2")])
+
+
 def test_data_quality_finding_stays_open_with_its_evidence_in_later_runs(world):
     world.contract().commitment()
     world.report("mixed.csv", [sr_line(), sr_line(person_ref="P-2", hours="-1")])

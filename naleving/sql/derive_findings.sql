@@ -16,6 +16,9 @@ CREATE OR REPLACE TEMP TABLE new_problem_files AS
 SELECT * FROM submissions
 WHERE (status = 'refused' OR rows_quarantined > 0)
   AND left(sha256('data_quality|' || submission_id), 16) NOT IN (SELECT finding_id FROM findings);
+-- Their lines arrived with them: the line tables are read from the earliest's arrival on
+-- (views.sql), not over the whole history.
+SET VARIABLE lines_since = coalesce((SELECT min(received_at) FROM new_problem_files), 'infinity'::TIMESTAMP);
 
 CREATE OR REPLACE TEMP TABLE derived_findings AS
 WITH this_run AS (
@@ -64,9 +67,9 @@ FROM new_problem_files s
 LEFT JOIN (
     SELECT submission_id, mode(contract_id) AS contract_id FROM (
         SELECT submission_id, json_extract_string(raw, '$.contract_id') AS contract_id FROM quarantine
-        UNION ALL SELECT submission_id, contract_id FROM social_return_lines
-        UNION ALL SELECT submission_id, contract_id FROM recycled_material_lines
-        UNION ALL SELECT submission_id, contract_id FROM zero_emission_equipment_lines
+        UNION ALL SELECT submission_id, contract_id FROM social_return_lines_since
+        UNION ALL SELECT submission_id, contract_id FROM recycled_material_lines_since
+        UNION ALL SELECT submission_id, contract_id FROM zero_emission_equipment_lines_since
     ) SEMI JOIN new_problem_files USING (submission_id)
     WHERE contract_id IN (SELECT contract_id FROM contracts)
     GROUP BY submission_id
