@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -277,6 +278,25 @@ def test_a_run_cut_short_before_ranking_leaves_its_report_groups_to_the_next(wor
     assert run.sql("SELECT file_name, superseded FROM report_groups ORDER BY file_name").rows() == [
         ("reports/a.csv", True), ("reports/b.csv", False)]
     assert run.status()["achieved"] == 150
+
+
+def test_only_the_ranked_keys_of_evaluated_contracts_wait_for_the_next_evaluation(world, monkeypatch):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(hours="100")])
+    world.run("2026-11-29")
+    world.contract(contract_id="C-2").commitment(commitment_id="C-2-SR1", contract_id="C-2")  # new in the register
+    world.report("b.csv", [sr_line(period="2025-Q2", hours="50"), sr_line(contract_id="C-2", hours="70")])
+    waiting = []
+    evaluate = stages.evaluate
+
+    def look_first(con, run_id, as_of):
+        waiting.extend(con.sql("SELECT contract_id, period_start FROM unevaluated_group_keys").fetchall())
+        return evaluate(con, run_id, as_of)
+    monkeypatch.setattr(stages, "evaluate", look_first)
+    run = world.run("2026-11-30")
+    # C-2 is evaluated whole as a contract never evaluated, without its keys
+    assert waiting == [("C-1", date(2025, 4, 1))]
+    assert (run.status()["achieved"], run.status("C-2-SR1")["achieved"]) == (150, 70)
 
 
 def test_the_catalog_is_built_again_only_when_the_code_version_changes(world):

@@ -41,11 +41,12 @@ SELECT contract_id FROM evaluated_contracts WHERE contract_id NOT IN (SELECT con
 DELETE FROM evaluated_groups;
 INSERT INTO evaluated_groups
 SELECT * FROM report_groups WHERE contract_id IN (SELECT contract_id FROM changed_contracts)
-UNION
+UNION ALL
 SELECT * FROM report_groups SEMI JOIN (
     SELECT submission_id, contract_id FROM report_groups
     SEMI JOIN unevaluated_group_keys USING (contract_id, report_type, period_start, period_end)
-) USING (submission_id, contract_id);
+) USING (submission_id, contract_id)
+WHERE contract_id NOT IN (SELECT contract_id FROM changed_contracts);
 SET VARIABLE lines_since = (SELECT min(received_at) FROM evaluated_groups);
 
 -- Each touched person's first touched line in the cap's order, outside changed contracts.
@@ -71,7 +72,8 @@ GROUP BY ALL;
 
 -- The groups of the files valued again count again too.
 INSERT INTO evaluated_groups
-SELECT * FROM report_groups SEMI JOIN (SELECT submission_id, contract_id FROM valued_before WHERE again) USING (submission_id, contract_id)
-EXCEPT SELECT * FROM evaluated_groups;
+SELECT * FROM report_groups g SEMI JOIN (SELECT submission_id, contract_id FROM valued_before WHERE again) USING (submission_id, contract_id)
+WHERE NOT EXISTS (SELECT 1 FROM evaluated_groups e WHERE e.submission_id = g.submission_id AND e.contract_id = g.contract_id
+                  AND e.report_type = g.report_type AND e.period_start = g.period_start AND e.period_end = g.period_end);
 CREATE OR REPLACE TEMP TABLE evaluated_files AS SELECT DISTINCT submission_id, contract_id FROM evaluated_groups;
 SET VARIABLE lines_since = (SELECT min(received_at) FROM evaluated_groups);

@@ -13,5 +13,8 @@ FROM (
 WHERE g.submission_id = r.submission_id AND g.contract_id = r.contract_id AND g.report_type = r.report_type
   AND g.period_start = r.period_start AND g.period_end = r.period_end;
 
-INSERT INTO unevaluated_group_keys SELECT * FROM unranked_group_keys;
+-- A contract never evaluated is computed whole by the next evaluation (changed_contracts.sql):
+-- its keys need not wait, and a rebuild's (all of them) are not written out and read back.
+INSERT INTO unevaluated_group_keys
+SELECT * FROM unranked_group_keys WHERE contract_id IN (SELECT contract_id FROM evaluated_contracts);
 DELETE FROM unranked_group_keys;
