@@ -171,7 +171,8 @@ def publish(con: duckdb.DuckDBPyConnection, state_dir: Path, run_id: str) -> Sna
         files["dispositions.parquet"] = {"rows": dispositions.height}
         tables["dispositions"] = ["dispositions.parquet"]
     for file_name, entry in files.items():
-        entry.setdefault("sha256", sha256_file(staging / file_name))
+        if "sha256" not in entry:  # a linked part keeps its entry: hashing it again read the whole history
+            entry["sha256"] = sha256_file(staging / file_name)
 
     as_of, code_version, rule_version = con.execute(
         "SELECT as_of, code_version, rule_version FROM runs WHERE run_id = ?", [run_id]).fetchone()

@@ -65,6 +65,21 @@ def test_a_night_writes_only_its_new_lines_and_links_the_earlier_parts(two_night
     assert second.read("submissions").height == 4 and pl.read_parquet(second.files("submissions")[-1]).height == 2
 
 
+def test_a_night_hashes_only_the_files_it_writes(world, monkeypatch):
+    world.contract().commitment()
+    world.report("r.csv", [sr_line(submitted_at="2025-04-10")])
+    world.run("2026-11-29")
+    world.report("r-correctie.csv", [sr_line(hours="150", submitted_at="2025-04-20")])
+    hashed = []
+    monkeypatch.setattr(snapshots, "sha256_file", lambda path: hashed.append(path.name) or "0" * 64)
+    world.run("2026-11-30")
+    first, second = chain(world)
+    linked = {name for name in second.manifest()["files"] if name.endswith("-000001.parquet")}
+    assert "social_return_lines-000001.parquet" in linked and "social_return_lines-000002.parquet" in hashed
+    assert linked.isdisjoint(hashed)
+    assert all(second.manifest()["files"][name] == first.manifest()["files"][name] for name in linked)
+
+
 def test_after_a_snapshot_of_an_earlier_format_the_next_writes_its_tables_whole(world, monkeypatch):
     world.contract().commitment()
     world.report("r.csv", [sr_line(submitted_at="2025-04-10")])
