@@ -56,23 +56,29 @@ CREATE OR REPLACE TEMP TABLE first_lines AS
 SELECT contract_id, person_ref, min(cap_order(period_start, period_end, submission_id, source_row)) AS first_line
 FROM marked_lines('social_return', 'social_return_lines_since', 'touched_groups')
 GROUP BY ALL;
--- Their valued lines: those before the first touched one keep their value, the rest are valued again.
-CREATE OR REPLACE TEMP TABLE valued_before AS
-SELECT v.submission_id, v.source_row, v.contract_id, v.person_ref, person_hours(v.target_group, v.hours) AS hours,
-       cap_order(v.period_start, v.period_end, v.submission_id, v.source_row) >= f.first_line AS again
-FROM social_return_valued v
-JOIN first_lines f ON f.contract_id = v.contract_id AND f.person_ref IS NOT DISTINCT FROM v.person_ref;
+-- Their valued lines: those before the first touched one keep their value and are summed, the
+-- rest (valued_again) are valued again. Per person in one pass: the joined lines, 2.7× as many
+-- on 4× the history, are not written out.
+CREATE OR REPLACE TEMP TABLE valued_people AS
+SELECT v.contract_id, v.person_ref,
+       sum(person_hours(v.target_group, v.hours)) FILTER (WHERE NOT again) AS hours,
+       list({'submission_id': v.submission_id, 'source_row': v.source_row}) FILTER (WHERE again) AS again
+FROM (SELECT v.*, cap_order(v.period_start, v.period_end, v.submission_id, v.source_row) >= f.first_line AS again
+      FROM social_return_valued v
+      JOIN first_lines f ON f.contract_id = v.contract_id AND f.person_ref IS NOT DISTINCT FROM v.person_ref) v
+GROUP BY ALL;
+CREATE OR REPLACE TEMP TABLE valued_again AS
+SELECT contract_id, unnest(again, recursive := true) FROM valued_people;
 
 DELETE FROM valuation_starts;
 INSERT INTO valuation_starts
-SELECT f.contract_id, f.person_ref, f.first_line, coalesce(sum(v.hours) FILTER (WHERE NOT v.again), 0)
+SELECT f.contract_id, f.person_ref, f.first_line, coalesce(v.hours, 0)
 FROM first_lines f
-LEFT JOIN valued_before v ON v.contract_id = f.contract_id AND v.person_ref IS NOT DISTINCT FROM f.person_ref
-GROUP BY ALL;
+LEFT JOIN valued_people v ON v.contract_id = f.contract_id AND v.person_ref IS NOT DISTINCT FROM f.person_ref;
 
 -- The groups of the files valued again count again too.
 INSERT INTO evaluated_groups
-SELECT * FROM report_groups g SEMI JOIN (SELECT submission_id, contract_id FROM valued_before WHERE again) USING (submission_id, contract_id)
+SELECT * FROM report_groups g SEMI JOIN (SELECT submission_id, contract_id FROM valued_again) USING (submission_id, contract_id)
 WHERE NOT EXISTS (SELECT 1 FROM evaluated_groups e WHERE e.submission_id = g.submission_id AND e.contract_id = g.contract_id
                   AND e.report_type = g.report_type AND e.period_start = g.period_start AND e.period_end = g.period_end);
 CREATE OR REPLACE TEMP TABLE evaluated_files AS SELECT DISTINCT submission_id, contract_id FROM evaluated_groups;

@@ -3,8 +3,8 @@
 -- contributions and totals of the files it counts again; the next evidence snapshot writes
 -- all these files' rows.
 DELETE FROM social_return_valued WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
-DELETE FROM social_return_valued v USING valued_before a
-WHERE a.again AND v.submission_id = a.submission_id AND v.source_row = a.source_row;
+DELETE FROM social_return_valued v USING valued_again a
+WHERE v.submission_id = a.submission_id AND v.source_row = a.source_row;
 DELETE FROM line_contributions l USING evaluated_files f
 WHERE l.submission_id = f.submission_id AND l.contract_id = f.contract_id AND l.received_at >= getvariable('lines_since');
 DELETE FROM file_totals t USING evaluated_files f
