@@ -169,7 +169,8 @@ def _store(con: duckdb.DuckDBPyConnection, batch: CheckedBatch, received_at: dat
     """Within the open transaction: files go on record only together with what was read from
     them; the lines keep their files' arrival."""
     ledger, quarantined, opened = batch.ledger, batch.quarantine, batch.opened  # local names: DuckDB finds frames by name
-    con.execute("INSERT OR REPLACE INTO files_on_record SELECT * FROM opened")
+    con.execute("DELETE FROM files_on_record WHERE file_name IN (SELECT file_name FROM opened)")  # a name's earlier record
+    con.execute("INSERT INTO files_on_record SELECT * FROM opened")
     con.execute("INSERT INTO submissions BY NAME SELECT * FROM ledger")
     con.execute("INSERT INTO quarantine BY NAME SELECT * FROM quarantined")
     for report_type, result in batch.results:

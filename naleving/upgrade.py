@@ -18,7 +18,8 @@ while social_return_valued was a view has no valued lines stored.
 unpublished_contracts named the contracts whose rows the next snapshot was to write; a
 snapshot writes files now (unpublished_files), and the table is dropped.
 changed_contracts had a key; each evaluation fills it afresh, so it is dropped and made
-again without one.
+again without one. submissions and files_on_record had keys too: their rows move to the
+tables made again without one.
 The line tables hold each line's arrival (received_at, its submission's); it is filled from
 the ledger and then required. line_contributions and social_return_valued hold it too: they
 are dropped and every contract is evaluated anew.
@@ -32,6 +33,7 @@ from naleving.columns import LINE_COLUMNS, LINE_TABLES
 FORMER_VIEWS = ("report_groups", "social_return_valued")
 FORMER_TABLES = ("finding_evidence", "counted_lines", "raw_records", "unpublished_contracts")
 COMPUTED_PER_LINE = ("line_contributions", "social_return_valued")
+FORMERLY_KEYED = ("submissions", "files_on_record")  # kept aside as keyed_<name> until the schema made them anew
 
 
 def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -49,8 +51,9 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
     for name in ("counted_lines", "unpublished_contracts"):
         if name in tables:
             con.execute(f"DROP TABLE {name}")
-    if con.execute("SELECT 1 FROM duckdb_constraints() WHERE table_name = 'changed_contracts' "
-                   "AND constraint_type = 'PRIMARY KEY'").fetchall():
+    keyed = [name for (name,) in con.execute("SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                                             "AND table_name IN ?", [["changed_contracts", *FORMERLY_KEYED]]).fetchall()]
+    if "changed_contracts" in keyed:
         con.execute("DROP TABLE changed_contracts")
     if "raw_records" in tables:
         if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'files_on_record'").fetchall():
@@ -69,7 +72,21 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("ALTER TABLE share_contributions RENAME TO line_contributions")
         con.execute("DELETE FROM evaluated_contracts")
     _arrival(con)
+    for name in FORMERLY_KEYED:
+        if name in keyed:
+            con.execute(f"ALTER TABLE {name} RENAME TO keyed_{name}")
     return "report_groups" in views
+
+
+def after_schema(con: duckdb.DuckDBPyConnection, fill_groups: bool) -> None:
+    """Move the rows of the tables kept aside into the ones the schema made; then fill
+    report_groups if before_schema said so."""
+    for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name IN ?",
+                               [[f"keyed_{name}" for name in FORMERLY_KEYED]]).fetchall():
+        con.execute(f"INSERT INTO {name.removeprefix('keyed_')} BY NAME SELECT * FROM {name}")
+        con.execute(f"DROP TABLE {name}")
+    if fill_groups:
+        fill_report_groups(con)
 
 
 def _arrival(con: duckdb.DuckDBPyConnection) -> None:

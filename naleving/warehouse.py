@@ -66,8 +66,7 @@ def _build_catalog(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         fill_groups = upgrade.before_schema(con)
         run_sql(con, "schema")
-        if fill_groups:
-            upgrade.fill_report_groups(con)
+        upgrade.after_schema(con, fill_groups)
     with transaction(con):
         upgrade.require_arrival(con)
     for name in ("marked_lines", "views", "commitment_lines", "finding_evidence"):

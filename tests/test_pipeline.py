@@ -341,6 +341,10 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
                    rows_received, rows_accepted, rows_quarantined, run_id)
                    SELECT 'w', 'reports/w.csv', 'sha-w', now(), 'social_return', 'received', 1, 0, 0, run_id FROM runs""")
     con.execute("INSERT INTO files_on_record VALUES ('reports/w.csv', 1, 1, 'sha-w')")
+    kept = {t: con.sql(f"SELECT * FROM {t} WHERE file_name <> 'reports/w.csv' ORDER BY ALL").fetchall()
+            for t in ("submissions", "files_on_record")}
+    con.execute("ALTER TABLE submissions ADD PRIMARY KEY (submission_id)")  # keyed, their index written at every checkpoint
+    con.execute("ALTER TABLE files_on_record ADD PRIMARY KEY (file_name)")
     lines = con.sql("SELECT * FROM social_return_lines ORDER BY ALL").fetchall()
     for table in ("social_return_lines", "line_contributions"):  # no arrival kept
         con.execute(f"ALTER TABLE {table} DROP COLUMN received_at")
@@ -357,8 +361,12 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
         assert not con.sql("SELECT * FROM submissions WHERE file_name = 'reports/w.csv'").fetchall()  # to be read again
         assert not con.sql("SELECT * FROM files_on_record WHERE file_name = 'reports/w.csv'").fetchall()
         assert not con.sql("SELECT * FROM duckdb_tables() WHERE table_name IN ('raw_records', 'unpublished_contracts')").fetchall()
-        assert not con.sql("SELECT * FROM duckdb_constraints() WHERE table_name = 'changed_contracts' "
-                           "AND constraint_type = 'PRIMARY KEY'").fetchall()
+        assert not con.sql("SELECT * FROM duckdb_constraints() WHERE table_name IN "
+                           "('changed_contracts', 'submissions', 'files_on_record') AND constraint_type = 'PRIMARY KEY'").fetchall()
+        assert {t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in kept} == kept
+        assert con.sql("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'submissions' "
+                       "AND constraint_type = 'NOT NULL'").fetchone() == (9,)
+        assert not con.sql("SELECT * FROM duckdb_tables() WHERE table_name LIKE 'keyed_%'").fetchall()
         assert not con.sql("SELECT * FROM line_contributions").fetchall()  # no share commitments here
         assert not con.sql("SELECT * FROM evaluated_contracts").fetchall()  # every contract evaluated anew
     assert [row[-1] for row in before] == [True, False]  # the later file supersedes the earlier
