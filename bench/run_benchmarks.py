@@ -98,16 +98,16 @@ def machine() -> dict:
 
 
 def history(root: Path, scale: float, factor: int, logs: Path, pandas_files: int, nights: int) -> dict:
-    """Generate one world, rebuild it, (1× only: lower bound and pandas), then its night,
-    `nights` times from the same state."""
+    """Generate one world, (1× only: lower bound and pandas), rebuild it, then its night,
+    `nights` times from the same state. The nights follow their rebuild at once: this kind of
+    machine pages out what was not touched for a minute, and nights started minutes after the
+    rebuild first read their libraries back from disk (BENCHMARKS.md)."""
     world, state = root / f"world-{factor}x", root / f"state-{factor}x"
     steps = {"generate": run_step(f"generate {factor}× world", [
         PYTHON, "-m", "naleving.sample_world", "--out", str(world), "--seed", "2026", "--scale", str(scale),
         "--files-per-contract", str(2 * factor)], logs)}
     sizes = json.loads((world / "world.json").read_text())
     warehouse = state / "naleving.duckdb"
-    steps["rebuild"] = run_step(f"full rebuild {factor}× history",
-                                naleving_run(world, AS_OF, warehouse, logs / f"stages-rebuild-{factor}x.json"), logs)
     out = {"factor": factor, "world": sizes}
     if factor == 1:  # the same files as the rebuild, before the night's files arrive
         steps["duckdb"] = run_step("DuckDB read", [PYTHON, str(REPO / "bench" / "duckdb_read.py"), str(world)], logs)
@@ -120,6 +120,8 @@ def history(root: Path, scale: float, factor: int, logs: Path, pandas_files: int
             PYTHON, str(REPO / "bench" / "pandas_baseline.py"), str(world), "--as-of", AS_OF.isoformat(),
             "--files", str(pandas_files)], logs)
         out["pandas"] = last_json(logs, "pandas baseline")
+    steps["rebuild"] = run_step(f"full rebuild {factor}× history",
+                                naleving_run(world, AS_OF, warehouse, logs / f"stages-rebuild-{factor}x.json"), logs)
     steps["night files"] = run_step(f"night files {factor}×", [
         PYTHON, "-m", "naleving.sample_world", "--out", str(world), "--night"], logs)
     before = root / f"state-{factor}x-before-night"
