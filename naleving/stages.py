@@ -176,8 +176,18 @@ def _store(con: duckdb.DuckDBPyConnection, batch: CheckedBatch, received_at: dat
     for report_type, result in batch.results:
         accepted = result.accepted
         con.execute(f"INSERT INTO {report_type}_lines BY NAME SELECT *, ?::TIMESTAMP AS received_at FROM accepted", [received_at])
+        if report_type == "recycled_material":
+            con.register("accepted_claims", accepted.with_columns(received_at=pl.lit(received_at)))
+            keep_unsupported_claims(con, "accepted_claims")
+            con.unregister("accepted_claims")
     if batch.results:
         record_report_groups(con, [validate.report_groups(t, r.accepted) for t, r in batch.results])
+
+
+def keep_unsupported_claims(con: duckdb.DuckDBPyConnection, lines: str) -> None:
+    """Keep apart the lines of the table or frame named `lines` that claim recycled tonnes
+    without evidence (unsupported_claim_lines.sql)."""
+    run_sql(con, "unsupported_claim_lines", claims_in=lines)
 
 
 def line_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:

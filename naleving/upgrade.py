@@ -20,6 +20,8 @@ snapshot writes files now (unpublished_files), and the table is dropped.
 changed_contracts had a key; each evaluation fills it afresh, so it is dropped and made
 again without one. submissions and files_on_record had keys too: their rows move to the
 tables made again without one.
+Recycled lines claiming recycled tonnes without evidence are kept apart
+(unsupported_claim_lines); a warehouse without any gets those of its stored lines.
 The line tables hold each line's arrival (received_at, its submission's); it is filled from
 the ledger and then required. line_contributions and social_return_valued hold it too: they
 are dropped and every contract is evaluated anew.
@@ -80,13 +82,16 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
 
 def after_schema(con: duckdb.DuckDBPyConnection, fill_groups: bool) -> None:
     """Move the rows of the tables kept aside into the ones the schema made; then fill
-    report_groups if before_schema said so."""
+    report_groups if before_schema said so, and the unsupported claims if none are kept."""
     for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name IN ?",
                                [[f"keyed_{name}" for name in FORMERLY_KEYED]]).fetchall():
         con.execute(f"INSERT INTO {name.removeprefix('keyed_')} BY NAME SELECT * FROM {name}")
         con.execute(f"DROP TABLE {name}")
     if fill_groups:
         fill_report_groups(con)
+    if not con.execute("SELECT 1 FROM unsupported_claim_lines LIMIT 1").fetchall():  # new, or none yet: from the stored lines
+        from naleving import stages
+        stages.keep_unsupported_claims(con, "recycled_material_lines")
 
 
 def _arrival(con: duckdb.DuckDBPyConnection) -> None:

@@ -189,6 +189,18 @@ def test_unsupported_claim_per_evidence_less_line_keyed_by_submission_and_source
     assert evidence(run, finding_id("unsupported_claim", sid, 4)) == {(sha, 4)}
 
 
+def test_unsupported_claim_is_resolved_when_a_correction_supersedes_its_file(world):
+    world.contract().commitment(**RECYCLED)
+    world.report("rm.csv", [rm_line(recycled_tonnes="50", evidence_ref="", submitted_at="2025-04-10")])
+    first = world.run("2025-04-20")
+    fid = finding_id("unsupported_claim", submission_id(first, world, "rm.csv"), 2)
+    assert list(first.open_findings("unsupported_claim")["finding_id"]) == [fid]
+    world.report("rm-correctie.csv", [rm_line(recycled_tonnes="50", evidence_ref="WB-9", submitted_at="2025-04-15")])
+    second = world.run("2025-04-21")
+    assert second.open_findings("unsupported_claim").height == 0
+    assert second.sql("SELECT status FROM findings WHERE finding_id = ?", fid).rows() == [("resolved",)]
+
+
 def test_data_quality_one_finding_per_submission_with_quarantined_lines(world):
     world.contract().commitment()
     world.report("mixed.csv", [sr_line(), sr_line(person_ref="P-2", hours="-1"), sr_line(person_ref="P-3", hours="x")])

@@ -15,7 +15,7 @@ from naleving.cli import main
 from pipelines.definitions import defs
 from pipelines.resources import Naleving
 from pipelines.sensors import new_reports
-from world import World, sr_line
+from world import World, rm_line, sr_line
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH_SNAPSHOT = ROOT / "tests" / "snapshots" / "asset_graph.txt"
@@ -317,11 +317,14 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
     world.contract().commitment()
     world.report("a.csv", [sr_line(submitted_at="2025-04-10")])
     world.report("b.csv", [sr_line(hours="150", submitted_at="2025-04-20")])
+    world.report("rm.csv", [rm_line(), rm_line(recycled_tonnes="20", evidence_ref="")])
     world.run("2026-11-29")
     groups = "SELECT * FROM report_groups ORDER BY file_name"
     con = duckdb.connect(str(world.warehouse))
     before = con.sql(groups).fetchall()
     evidence = con.sql("SELECT * FROM finding_evidence ORDER BY ALL").fetchall()
+    claims = con.sql("SELECT * FROM unsupported_claim_lines").fetchall()
+    con.execute("DROP TABLE unsupported_claim_lines")  # claims were found among all recycled lines
     for former_view in ("report_groups", "social_return_valued"):  # views in the earlier version
         con.execute(f"DROP TABLE {former_view}")
         con.execute(f"CREATE VIEW {former_view} AS SELECT 1 AS x")
@@ -358,6 +361,8 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
         assert con.sql("SELECT is_nullable FROM duckdb_columns() WHERE table_name = 'social_return_lines' "
                        "AND column_name = 'received_at'").fetchall() == [(False,)]
         assert con.sql(groups).fetchall() == before
+        assert con.sql("SELECT * FROM unsupported_claim_lines").fetchall() == claims
+        assert [(row[1], row[-2]) for row in claims] == [(3, None)]  # source_row, evidence_ref: the one without
         assert not con.sql("SELECT * FROM submissions WHERE file_name = 'reports/w.csv'").fetchall()  # to be read again
         assert not con.sql("SELECT * FROM files_on_record WHERE file_name = 'reports/w.csv'").fetchall()
         assert not con.sql("SELECT * FROM duckdb_tables() WHERE table_name IN ('raw_records', 'unpublished_contracts')").fetchall()
@@ -369,7 +374,7 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
         assert not con.sql("SELECT * FROM duckdb_tables() WHERE table_name LIKE 'keyed_%'").fetchall()
         assert not con.sql("SELECT * FROM line_contributions").fetchall()  # no share commitments here
         assert not con.sql("SELECT * FROM evaluated_contracts").fetchall()  # every contract evaluated anew
-    assert [row[-1] for row in before] == [True, False]  # the later file supersedes the earlier
+    assert [row[-1] for row in before] == [True, False, False]  # b.csv supersedes a.csv; rm.csv has its own group
     again = world.run("2026-11-29")
     assert again.sql("SELECT * FROM finding_evidence ORDER BY ALL").rows() == evidence
     world.report("w.csv", [sr_line(hours="12,5", submitted_at="2025-04-25")])

@@ -7,9 +7,8 @@
 CREATE OR REPLACE TEMP TABLE unsupported_claims AS
 SELECT left(sha256('unsupported_claim|' || l.submission_id || '|' || l.source_row), 16) AS finding_id,
        l.*, s.file_name, s.file_sha256
-FROM recycled_material_lines_marked l JOIN submissions s USING (submission_id)
-WHERE NOT l.superseded AND l.evidence_ref IS NULL AND l.recycled_tonnes > 0
-  AND l.period_end <= getvariable('as_of')::DATE;
+FROM marked_lines('recycled_material', 'unsupported_claim_lines') l JOIN submissions s USING (submission_id)
+WHERE NOT l.superseded AND l.period_end <= getvariable('as_of')::DATE;
 
 -- Files with refused or quarantined lines that have no data_quality finding yet.
 CREATE OR REPLACE TEMP TABLE new_problem_files AS

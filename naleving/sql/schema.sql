@@ -89,6 +89,8 @@ CREATE TABLE IF NOT EXISTS zero_emission_equipment_lines (
     machine_id VARCHAR, power_kw DOUBLE, energy_source VARCHAR, hours DOUBLE,
     received_at TIMESTAMP NOT NULL
 );
+-- Of the recycled lines, those claiming recycled tonnes without evidence (unsupported_claim_lines.sql).
+CREATE TABLE IF NOT EXISTS unsupported_claim_lines AS SELECT * FROM recycled_material_lines LIMIT 0;
 
 -- A report group: the accepted lines of one file for one contract, report type and period.
 -- The latest submission of a group key replaces the others (SPEC 1.4); ranked again for
