@@ -234,10 +234,9 @@ def _valuation_slices(con: duckdb.DuckDBPyConnection) -> int:
     return max(1, math.ceil(lines * min(1.0, changed / max(contracts, 1)) / VALUED_LINES_A_SLICE))
 
 
-def derive_findings(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.DataFrame:
+def derive_findings(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> None:
     """Derive findings and their evidence, and move each finding through its lifecycle."""
     with transaction(con):
         run_sql(con, "overdue_periods", as_of=as_of)
         run_sql(con, "derive_findings", run_id=run_id, as_of=as_of)
         run_sql(con, "apply_findings", run_id=run_id)
-    return con.sql("SELECT * FROM findings ORDER BY finding_id").pl()

@@ -93,6 +93,23 @@ def test_cli_runs_the_job_and_prints_a_summary(world, capsys):
     assert "Toezeggingen:     1 — achter op schema (behind) 1" in out
 
 
+def test_the_findings_asset_shows_the_open_findings_first_by_severity(world, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(world.warehouse.parent / "dagster"))
+    world.contract(end_date="2026-06-30").commitment()  # due and not met: breached
+    world.report("rm.csv", [rm_line(recycled_tonnes="20", evidence_ref=""), rm_line(recycled_tonnes="5", evidence_ref="")])
+    assert cli(world, as_of="2026-11-30") == 0
+    with dg.DagsterInstance.get() as instance:
+        shown = instance.get_latest_materialization_event(dg.AssetKey("findings")).asset_materialization.metadata
+    with duckdb.connect(str(world.warehouse), read_only=True) as con:
+        open_by_kind = dict(con.sql("SELECT kind, count(*) FROM findings WHERE status = 'open' GROUP BY kind").fetchall())
+    assert open_by_kind == {"commitment_breached": 1, "report_overdue": open_by_kind["report_overdue"], "unsupported_claim": 2}
+    assert shown["open"].value == sum(open_by_kind.values())
+    assert {k: v.value for k, v in shown.items() if k.startswith("open_") and k != "open_findings"} == \
+        {f"open_{kind}": n for kind, n in open_by_kind.items()}
+    rows = shown["open_findings"].value.splitlines()[2:]
+    assert rows[0].startswith("| high | commitment_breached |") and rows[-1].startswith("| low | unsupported_claim |")
+
+
 def test_same_inputs_twice_change_nothing_but_the_run_ledger(world):
     world.contract().commitment()
     world.report("r.csv", [sr_line(), sr_line(hours="x", person_ref="P-2")])
