@@ -39,7 +39,7 @@ ui: $(STAMP)  ## the Dagster UI: asset graph, checks, schedule and sensor
 	test -f .naleving/dagster/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > .naleving/dagster/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.naleving/dagster $(BIN)/dagster dev -w workspace.yaml
 
-bench: $(STAMP)  ## national-scale benchmark: prints figures, see BENCHMARKS.md (SCALE=1.0 is the full national world; HISTORIES=1 leaves out 2x and 4x; NIGHTS=N runs each night N times, default 3)
+bench: $(STAMP)  ## national-scale benchmark: prints figures, see BENCHMARKS.md (SCALE=1.0 is the full national world; HISTORIES=1 leaves out 2x and 4x; NIGHTS=N runs each night N times, default 5)
 	$(BIN)/python bench/run_benchmarks.py $(if $(SCALE),--scale $(SCALE)) $(if $(HISTORIES),--histories $(HISTORIES)) $(if $(NIGHTS),--nights $(NIGHTS))
 
 validate-definitions: $(STAMP)

@@ -10,7 +10,7 @@ about 150,000 commitments, 100,000 report files, 20 million lines):
    history, end to end through the Dagster job; the same with 2× and 4× the history (the
    same contracts with 2× and 4× the report files and lines; `--histories 1` leaves them out,
    for a national world on a machine where they would take hours); each night is run
-   `--nights` times (default 3), every time from a copy of the same warehouse and state, and
+   `--nights` times (default 5), every time from a copy of the same warehouse and state, and
    its median counts: one run of the same code moves by 10–35 % with the machine's state;
 3. the lower bound: DuckDB reading the same CSV files once (bench/duckdb_read.py); and, as
    a reference, DuckDB reading them and keeping the lines in a database file, as the
