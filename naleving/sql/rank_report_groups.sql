@@ -2,7 +2,8 @@
 -- (SPEC 1.4). Once, when the intake ends: per batch, re-ranking scanned the whole, growing
 -- table each time. The keys ranked wait for the next evaluation (unevaluated_group_keys).
 -- Only the groups whose mark changes are written, found again by rowid: joining back on the
--- five key columns scanned the whole table a second time (0.1 → 0.4 s nationally on 4× history).
+-- five key columns scanned the whole table a second time (a national night on 4× history:
+-- 0.39 s that way, 0.16 s this).
 UPDATE report_groups g SET superseded = r.superseded
 FROM (
     SELECT rowid AS row_id, superseded AS was,
