@@ -102,7 +102,8 @@ def test_the_findings_asset_shows_the_open_findings_first_by_severity(world, mon
         shown = instance.get_latest_materialization_event(dg.AssetKey("findings")).asset_materialization.metadata
     with duckdb.connect(str(world.warehouse), read_only=True) as con:
         open_by_kind = dict(con.sql("SELECT kind, count(*) FROM findings WHERE status = 'open' GROUP BY kind").fetchall())
-    assert open_by_kind == {"commitment_breached": 1, "report_overdue": open_by_kind["report_overdue"], "unsupported_claim": 2}
+    assert set(open_by_kind) == {"commitment_breached", "report_overdue", "unsupported_claim"}
+    assert (open_by_kind["commitment_breached"], open_by_kind["unsupported_claim"]) == (1, 2)
     assert shown["open"].value == sum(open_by_kind.values())
     assert {k: v.value for k, v in shown.items() if k.startswith("open_") and k != "open_findings"} == \
         {f"open_{kind}": n for kind, n in open_by_kind.items()}
