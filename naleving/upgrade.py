@@ -25,6 +25,9 @@ Recycled lines claiming recycled tonnes without evidence are kept apart
 The line tables hold each line's arrival (received_at, its submission's); it is filled from
 the ledger and then required. line_contributions and social_return_valued hold it too: they
 are dropped and every contract is evaluated anew.
+Each person's valued lines are summed in person_totals; a warehouse without any gets those
+of its valued lines, once the views are made (after_views). valuation_starts, filled afresh
+by each evaluation, is made again with the last line before.
 """
 from __future__ import annotations
 
@@ -57,6 +60,9 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
                                              "AND table_name IN ?", [["changed_contracts", *FORMERLY_KEYED]]).fetchall()]
     if "changed_contracts" in keyed:
         con.execute("DROP TABLE changed_contracts")
+    if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'valuation_starts'").fetchall() and not \
+            con.execute("SELECT 1 FROM duckdb_columns() WHERE table_name = 'valuation_starts' AND column_name = 'last_before'").fetchall():
+        con.execute("DROP TABLE valuation_starts")
     if "raw_records" in tables:
         if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'files_on_record'").fetchall():
             con.execute("""DELETE FROM files_on_record WHERE file_name IN
@@ -92,6 +98,12 @@ def after_schema(con: duckdb.DuckDBPyConnection, fill_groups: bool) -> None:
     if not con.execute("SELECT 1 FROM unsupported_claim_lines LIMIT 1").fetchall():  # new, or none yet: from the stored lines
         from naleving import stages
         stages.keep_unsupported_claims(con, "recycled_material_lines")
+
+
+def after_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Sum each person's valued lines if no sums are kept (new, or no valued lines yet)."""
+    if not con.execute("SELECT 1 FROM person_totals LIMIT 1").fetchall():
+        con.execute("INSERT INTO person_totals SELECT * FROM person_sums('social_return_valued')")
 
 
 def _arrival(con: duckdb.DuckDBPyConnection) -> None:

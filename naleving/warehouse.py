@@ -72,6 +72,7 @@ def _build_catalog(con: duckdb.DuckDBPyConnection) -> None:
     for name in ("marked_lines", "views", "commitment_lines", "finding_evidence"):
         run_sql(con, name)
     with transaction(con):  # last: a build cut short is done again by the next connection
+        upgrade.after_views(con)
         con.execute("DELETE FROM catalog_on_record")
         con.execute("INSERT INTO catalog_on_record VALUES (?)", [config.code_version()])
 

@@ -204,6 +204,43 @@ def test_two_year_cap_taken_again_counts_the_other_people_of_the_file_once(world
         ("P-1", 2), ("P-2", 1)]
 
 
+SUMS = "SELECT person_ref, hours, last_line.period_start::VARCHAR FROM {} ORDER BY ALL"
+
+
+def test_two_year_cap_reads_the_valued_lines_only_of_people_whose_earlier_lines_change(world, monkeypatch):
+    read = []
+    run_sql = stages.run_sql
+
+    def look(con, name, **variables):
+        run_sql(con, name, **variables)
+        if name == "changed_contracts":
+            read.append(con.sql("SELECT person_ref FROM valued_people ORDER BY ALL").fetchall())
+    monkeypatch.setattr(stages, "run_sql", look)
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(period="2025-H2", hours="1000", submitted_at="2027-01-05"),
+                           sr_line(period="2025-H2", person_ref="P-2", hours="50", submitted_at="2027-01-05")])
+    world.run("2027-01-31")
+    # P-1 reports a later half year: the hours before are P-1's sums; P-2 an earlier one: P-2's lines are read
+    world.report("b.csv", [sr_line(period="2026-H1", hours="1000", submitted_at="2027-01-10"),
+                           sr_line(period="2025-H1", person_ref="P-2", hours="10", submitted_at="2027-01-10")])
+    run = world.run("2027-01-31")
+    assert read[-1] == [("P-2",)]
+    assert run.sql("SELECT person_ref, hours_before, last_before.period_start::VARCHAR FROM valuation_starts "
+                   "ORDER BY ALL").rows() == [("P-1", 1000, "2025-07-01"), ("P-2", 0, None)]
+    assert run.sql(SUMS.format("person_totals")).rows() == [("P-1", 2000, "2026-01-01"), ("P-2", 60, "2025-07-01")]
+    assert run.status()["achieved"] == pytest.approx(2060)
+    # a correction of both earlier half years without P-2: P-2 has no valued lines left, and no sums
+    world.report("d.csv", [sr_line(period=p, hours="100", submitted_at="2027-01-20") for p in HALF_YEARS[:2]])
+    run = world.run("2027-01-31")
+    assert run.sql(SUMS.format("person_totals")).rows() == [("P-1", 1200, "2026-01-01")]
+    assert run.status()["achieved"] == pytest.approx(1200)
+    world.commitments[0]["target"] = "2000"  # the register changes: the contract is valued anew, its sums too
+    run = world.run("2027-01-31")
+    assert read[-1] == []
+    assert run.sql(SUMS.format("person_totals")).rows() == run.sql(SUMS.format("person_sums('social_return_valued')")).rows()
+    assert run.sql(SUMS.format("person_totals")).rows() == [("P-1", 1200, "2026-01-01")]
+
+
 def test_two_year_cap_holds_when_contracts_are_valued_in_slices(world, monkeypatch):
     monkeypatch.setattr(stages, "VALUED_LINES_A_SLICE", 2)  # a national history is valued ~2 M lines at a time
     slices = []

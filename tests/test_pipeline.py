@@ -398,3 +398,22 @@ def test_a_warehouse_of_the_earlier_version_is_brought_up_to_date(world):
     world.report("w.csv", [sr_line(hours="12,5", submitted_at="2025-04-25")])
     assert world.run("2026-11-30").status()["achieved"] == 12.5  # w.csv read, validated, superseding b.csv
 
+
+def test_a_warehouse_without_person_totals_sums_its_valued_lines_when_upgraded(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(period=p, hours="1000") for p in ("2025-H1", "2025-H2", "2026-H1")])
+    world.run("2026-12-31")
+    con = duckdb.connect(str(world.warehouse))
+    con.execute("DROP TABLE person_totals")  # an earlier version read every valued line of a touched person
+    con.execute("ALTER TABLE valuation_starts DROP COLUMN last_before")
+    con.execute("UPDATE catalog_on_record SET code_version = 'an earlier version'")
+    con.close()
+    with warehouse.connect(world.warehouse) as con:
+        assert con.sql("SELECT person_ref, hours, last_line.period_start FROM person_totals").fetchall() == [
+            ("P-1", 3000, date(2026, 1, 1))]
+    world.report("b.csv", [sr_line(period="2026-H2", hours="1000")])
+    run = world.run("2026-12-31")
+    assert run.sql("SELECT hours_before, last_before.period_start::VARCHAR FROM valuation_starts").rows() == [
+        (3000, "2026-01-01")]
+    assert run.status()["achieved"] == 3744
+

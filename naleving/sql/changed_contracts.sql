@@ -49,30 +49,38 @@ SELECT * FROM report_groups SEMI JOIN (
 WHERE contract_id NOT IN (SELECT contract_id FROM changed_contracts);
 SET VARIABLE lines_since = (SELECT min(received_at) FROM evaluated_groups);
 
--- Each touched person's first touched line in the cap's order, outside changed contracts.
+-- Each touched person's first touched line in the cap's order, outside changed contracts,
+-- and whether it comes before their last valued line (person_totals; none without valued lines).
 CREATE OR REPLACE TEMP TABLE touched_groups AS
 SELECT * FROM evaluated_groups WHERE contract_id NOT IN (SELECT contract_id FROM changed_contracts);
 CREATE OR REPLACE TEMP TABLE first_lines AS
-SELECT contract_id, person_ref, min(cap_order(period_start, period_end, submission_id, source_row)) AS first_line
-FROM marked_lines('social_return', 'social_return_lines_since', 'touched_groups')
-GROUP BY ALL;
--- Their valued lines: those before the first touched one keep their value and are summed, the
--- rest (valued_again) are valued again. Per person in one pass: the joined lines, 2.7× as many
--- on 4× the history, are not written out.
+SELECT f.*, t.hours, t.last_line, f.first_line <= t.last_line AS reread
+FROM (SELECT contract_id, person_ref, min(cap_order(period_start, period_end, submission_id, source_row)) AS first_line
+      FROM marked_lines('social_return', 'social_return_lines_since', 'touched_groups')
+      GROUP BY ALL) f
+LEFT JOIN person_totals t ON t.contract_id = f.contract_id AND t.person_ref IS NOT DISTINCT FROM f.person_ref;
+-- Only those people's valued lines are read: those before the first touched line keep their
+-- value and are summed, the rest (valued_again) are valued again. Per person in one pass: the
+-- joined lines, 2.7× as many on 4× the history, are not written out.
 CREATE OR REPLACE TEMP TABLE valued_people AS
 SELECT v.contract_id, v.person_ref,
        sum(person_hours(v.target_group, v.hours)) FILTER (WHERE NOT again) AS hours,
+       max(cap_order(v.period_start, v.period_end, v.submission_id, v.source_row)) FILTER (WHERE NOT again) AS last_line,
        list({'submission_id': v.submission_id, 'source_row': v.source_row}) FILTER (WHERE again) AS again
 FROM (SELECT v.*, cap_order(v.period_start, v.period_end, v.submission_id, v.source_row) >= f.first_line AS again
       FROM social_return_valued v
-      JOIN first_lines f ON f.contract_id = v.contract_id AND f.person_ref IS NOT DISTINCT FROM v.person_ref) v
+      JOIN (SELECT * FROM first_lines WHERE reread) f
+        ON f.contract_id = v.contract_id AND f.person_ref IS NOT DISTINCT FROM v.person_ref) v
 GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE valued_again AS
 SELECT contract_id, unnest(again, recursive := true) FROM valued_people;
 
+-- The others' valued lines all come before: their totals are their hours before.
 DELETE FROM valuation_starts;
 INSERT INTO valuation_starts
-SELECT f.contract_id, f.person_ref, f.first_line, coalesce(v.hours, 0)
+SELECT f.contract_id, f.person_ref, f.first_line,
+       coalesce(CASE WHEN f.reread THEN v.hours ELSE f.hours END, 0),
+       CASE WHEN f.reread THEN v.last_line ELSE f.last_line END
 FROM first_lines f
 LEFT JOIN valued_people v ON v.contract_id = f.contract_id AND v.person_ref IS NOT DISTINCT FROM f.person_ref;
 

@@ -75,6 +75,13 @@ FROM (SELECT *, greatest(0, least(person_hours, 3744 - hours_before)) AS counted
 LEFT JOIN block_values g ON g.table_id = c.block_table AND g.code = c.target_group AND g.kind = 'group'
 LEFT JOIN bonus_value b USING (submission_id, source_row);
 
+-- Valued lines (shaped as social_return_valued, in the table named `valued`) summed per
+-- person: the hours they count toward the cap and the last line in its order (person_totals).
+CREATE OR REPLACE MACRO person_sums(valued) AS TABLE
+SELECT contract_id, person_ref, sum(person_hours(target_group, hours)) AS hours,
+       max(cap_order(period_start, period_end, submission_id, source_row)) AS last_line
+FROM query_table(valued) GROUP BY ALL;
+
 -- The valuation of the last evaluation, kept as a table and recomputed only for the contracts
 -- whose inputs changed (counted_lines.sql): the window over a person's history is costly.
 CREATE TABLE IF NOT EXISTS social_return_valued AS SELECT * FROM social_return_valuation LIMIT 0;
