@@ -405,15 +405,15 @@ def test_a_warehouse_without_person_totals_sums_its_valued_lines_when_upgraded(w
     world.run("2026-12-31")
     con = duckdb.connect(str(world.warehouse))
     con.execute("DROP TABLE person_totals")  # an earlier version read every valued line of a touched person
-    con.execute("ALTER TABLE valuation_starts DROP COLUMN last_before")
+    con.execute("ALTER TABLE valuation_starts DROP COLUMN last_start_before")
     con.execute("UPDATE catalog_on_record SET code_version = 'an earlier version'")
     con.close()
     with warehouse.connect(world.warehouse) as con:
-        assert con.sql("SELECT person_ref, hours, last_line.period_start FROM person_totals").fetchall() == [
+        assert con.sql("SELECT person_ref, hours, last_start FROM person_totals").fetchall() == [
             ("P-1", 3000, date(2026, 1, 1))]
     world.report("b.csv", [sr_line(period="2026-H2", hours="1000")])
     run = world.run("2026-12-31")
-    assert run.sql("SELECT hours_before, last_before.period_start::VARCHAR FROM valuation_starts").rows() == [
+    assert run.sql("SELECT hours_before, last_start_before::VARCHAR FROM valuation_starts").rows() == [
         (3000, "2026-01-01")]
     assert run.status()["achieved"] == 3744
 

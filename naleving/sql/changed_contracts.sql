@@ -50,11 +50,12 @@ WHERE contract_id NOT IN (SELECT contract_id FROM changed_contracts);
 SET VARIABLE lines_since = (SELECT min(received_at) FROM evaluated_groups);
 
 -- Each touched person's first touched line in the cap's order, outside changed contracts,
--- and whether it comes before their last valued line (person_totals; none without valued lines).
+-- and whether their valued lines may come after it: those of its period or later ones
+-- (person_totals; a person without valued lines has none).
 CREATE OR REPLACE TEMP TABLE touched_groups AS
 SELECT * FROM evaluated_groups WHERE contract_id NOT IN (SELECT contract_id FROM changed_contracts);
 CREATE OR REPLACE TEMP TABLE first_lines AS
-SELECT f.*, t.hours, t.last_line, f.first_line <= t.last_line AS reread
+SELECT f.*, t.hours, t.last_start, f.first_line.period_start <= t.last_start AS reread
 FROM (SELECT contract_id, person_ref, min(cap_order(period_start, period_end, submission_id, source_row)) AS first_line
       FROM marked_lines('social_return', 'social_return_lines_since', 'touched_groups')
       GROUP BY ALL) f
@@ -65,7 +66,7 @@ LEFT JOIN person_totals t ON t.contract_id = f.contract_id AND t.person_ref IS N
 CREATE OR REPLACE TEMP TABLE valued_people AS
 SELECT v.contract_id, v.person_ref,
        sum(person_hours(v.target_group, v.hours)) FILTER (WHERE NOT again) AS hours,
-       max(cap_order(v.period_start, v.period_end, v.submission_id, v.source_row)) FILTER (WHERE NOT again) AS last_line,
+       max(v.period_start) FILTER (WHERE NOT again) AS last_start,
        list({'submission_id': v.submission_id, 'source_row': v.source_row}) FILTER (WHERE again) AS again
 FROM (SELECT v.*, cap_order(v.period_start, v.period_end, v.submission_id, v.source_row) >= f.first_line AS again
       FROM social_return_valued v
@@ -80,7 +81,7 @@ DELETE FROM valuation_starts;
 INSERT INTO valuation_starts
 SELECT f.contract_id, f.person_ref, f.first_line,
        coalesce(CASE WHEN f.reread THEN v.hours ELSE f.hours END, 0),
-       CASE WHEN f.reread THEN v.last_line ELSE f.last_line END
+       CASE WHEN f.reread THEN v.last_start ELSE f.last_start END
 FROM first_lines f
 LEFT JOIN valued_people v ON v.contract_id = f.contract_id AND v.person_ref IS NOT DISTINCT FROM f.person_ref;
 

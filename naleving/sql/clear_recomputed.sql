@@ -10,8 +10,3 @@ WHERE l.submission_id = f.submission_id AND l.contract_id = f.contract_id AND l.
 DELETE FROM file_totals t USING evaluated_files f
 WHERE t.submission_id = f.submission_id AND t.contract_id = f.contract_id;
 INSERT INTO unpublished_files SELECT * FROM evaluated_files EXCEPT SELECT * FROM unpublished_files;
--- The lines valued now, summed per person (social_return_valued.sql, person_totals.sql).
-CREATE OR REPLACE TEMP TABLE valued_now (
-    contract_id VARCHAR, person_ref VARCHAR, hours DOUBLE,
-    last_line STRUCT(period_start DATE, period_end DATE, submission_id VARCHAR, source_row BIGINT)
-);

@@ -1,14 +1,13 @@
--- Keeps person_totals (schema.sql) once an evaluation's slices valued their lines
--- (social_return_valued.sql): a changed contract's people have the totals of the lines valued
--- now; a touched person's add those to the hours and last line before (valuation_starts),
--- all of which come before. A person without valued lines has none.
+-- Keeps person_totals (schema.sql) once an evaluation valued its lines (social_return_valued.sql):
+-- a changed contract's people have the sums of their lines valued anew; a touched person's
+-- add those to the hours and latest period start before (valuation_starts). A person
+-- without valued lines has none.
 DELETE FROM person_totals WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
 DELETE FROM person_totals t USING valuation_starts s
 WHERE t.contract_id = s.contract_id AND t.person_ref IS NOT DISTINCT FROM s.person_ref;
 INSERT INTO person_totals
-SELECT contract_id, person_ref, sum(hours), max(last_line)
-FROM (SELECT contract_id, person_ref, hours_before AS hours, last_before AS last_line FROM valuation_starts
-      UNION ALL
-      SELECT * FROM valued_now)
-GROUP BY ALL
-HAVING max(last_line) IS NOT NULL;
+SELECT coalesce(n.contract_id, s.contract_id), coalesce(n.person_ref, s.person_ref),
+       coalesce(s.hours_before, 0) + coalesce(n.hours, 0), greatest(n.last_start, s.last_start_before)
+FROM person_sums('social_return_valued_anew') n
+FULL JOIN valuation_starts s ON s.contract_id = n.contract_id AND s.person_ref IS NOT DISTINCT FROM n.person_ref
+WHERE n.contract_id IS NOT NULL OR s.last_start_before IS NOT NULL;

@@ -113,20 +113,20 @@ CREATE TABLE IF NOT EXISTS unevaluated_group_keys (
 );
 -- Of the running evaluation: each person whose social-return lines it values again, from
 -- which line on (in the cap's order), the hours their lines before it count toward the
--- two-year cap and the last of those lines (changed_contracts.sql).
+-- two-year cap and the latest period start of those lines (changed_contracts.sql).
 CREATE TABLE IF NOT EXISTS valuation_starts (
     contract_id VARCHAR NOT NULL, person_ref VARCHAR,
     first_line STRUCT(period_start DATE, period_end DATE, submission_id VARCHAR, source_row BIGINT) NOT NULL,
     hours_before DOUBLE NOT NULL,
-    last_before STRUCT(period_start DATE, period_end DATE, submission_id VARCHAR, source_row BIGINT)
+    last_start_before DATE
 );
 -- Each person's valued social-return lines (social_return_valued) in short: the hours they
--- count toward the two-year cap and the last line in the cap's order. A night's new lines
--- mostly come after all of a person's others: their hours before are these, and the valued
--- lines are not read (changed_contracts.sql). Kept by each evaluation (person_totals.sql).
+-- count toward the two-year cap and their latest period start. A night's new lines are mostly
+-- of a later period than all of a person's others: their hours before are these, and the
+-- valued lines are not read (changed_contracts.sql). Kept by each evaluation (person_totals.sql).
 CREATE TABLE IF NOT EXISTS person_totals (
     contract_id VARCHAR NOT NULL, person_ref VARCHAR, hours DOUBLE NOT NULL,
-    last_line STRUCT(period_start DATE, period_end DATE, submission_id VARCHAR, source_row BIGINT) NOT NULL
+    last_start DATE NOT NULL
 );
 
 -- Evaluation results: one row per run and commitment.

@@ -26,6 +26,12 @@ CREATE OR REPLACE MACRO cap_order(period_start, period_end, submission_id, sourc
 CREATE OR REPLACE MACRO person_hours(target_group, hours) AS
     CASE WHEN target_group = 'sociale_onderneming' THEN 0 ELSE coalesce(hours, 0) END;
 
+-- Of the lines of evaluated_groups, those valued anew: all lines of a changed contract;
+-- elsewhere a touched person's from their start on (valuation_starts.first_line): the
+-- other people of a file valued again keep their valued lines.
+CREATE OR REPLACE MACRO valued_anew(contract, line, first_line) AS
+    contract IN (SELECT contract_id FROM changed_contracts) OR line >= first_line;
+
 -- Social return valued with the contract's block table (bouwblokkenmethode, SPEC 1.5):
 -- an hour is worth the yearly value / 1872; a person counts for at most 3744 hours a contract.
 -- The lines an evaluation values again (changed_contracts.sql), all in its evaluated_groups
@@ -45,11 +51,7 @@ WITH current_lines AS (  -- the columns valuation needs
            person_hours(l.target_group, l.hours) AS person_hours, coalesce(s.hours_before, 0) AS hours_earlier
     FROM marked_lines('social_return', 'social_return_lines_since', 'valuation_groups') l JOIN contracts c USING (contract_id)
     LEFT JOIN valuation_starts s ON s.contract_id = l.contract_id AND s.person_ref IS NOT DISTINCT FROM l.person_ref
-    WHERE NOT l.superseded
-      -- all lines of a changed contract; elsewhere a touched person's from the start on: the
-      -- other people of a file valued again keep their valued lines
-      AND (l.contract_id IN (SELECT contract_id FROM changed_contracts)
-           OR cap_order(l.period_start, l.period_end, l.submission_id, l.source_row) >= s.first_line)
+    WHERE NOT l.superseded AND valued_anew(l.contract_id, cap_order(l.period_start, l.period_end, l.submission_id, l.source_row), s.first_line)
 ), bonus_codes AS (
     SELECT submission_id, source_row, block_table, unnest(string_split(bonus, '|')) AS code
     FROM current_lines WHERE bonus IS NOT NULL
@@ -75,16 +77,22 @@ FROM (SELECT *, greatest(0, least(person_hours, 3744 - hours_before)) AS counted
 LEFT JOIN block_values g ON g.table_id = c.block_table AND g.code = c.target_group AND g.kind = 'group'
 LEFT JOIN bonus_value b USING (submission_id, source_row);
 
--- Valued lines (shaped as social_return_valued, in the table named `valued`) summed per
--- person: the hours they count toward the cap and the last line in its order (person_totals).
-CREATE OR REPLACE MACRO person_sums(valued) AS TABLE
-SELECT contract_id, person_ref, sum(person_hours(target_group, hours)) AS hours,
-       max(cap_order(period_start, period_end, submission_id, source_row)) AS last_line
-FROM query_table(valued) GROUP BY ALL;
-
 -- The valuation of the last evaluation, kept as a table and recomputed only for the contracts
 -- whose inputs changed (counted_lines.sql): the window over a person's history is costly.
 CREATE TABLE IF NOT EXISTS social_return_valued AS SELECT * FROM social_return_valuation LIMIT 0;
+
+-- The lines the running evaluation valued (social_return_valued.sql), all received since
+-- lines_since: the older row groups are skipped, a night reads only its own valued lines.
+CREATE OR REPLACE VIEW social_return_valued_anew AS
+SELECT v.* FROM social_return_valued v
+LEFT JOIN valuation_starts s ON s.contract_id = v.contract_id AND s.person_ref IS NOT DISTINCT FROM v.person_ref
+WHERE v.received_at >= getvariable('lines_since')
+  AND valued_anew(v.contract_id, cap_order(v.period_start, v.period_end, v.submission_id, v.source_row), s.first_line);
+-- Valued lines (shaped as social_return_valued, in the table named `valued`) summed per
+-- person: the hours they count toward the cap and their latest period start (person_totals).
+CREATE OR REPLACE MACRO person_sums(valued) AS TABLE
+SELECT contract_id, person_ref, sum(person_hours(target_group, hours)) AS hours, max(period_start) AS last_start
+FROM query_table(valued) GROUP BY ALL;
 
 -- The published shape of every table of an evidence snapshot (SPEC 5 and the line tables).
 -- Variables: run_id, the run being published; lines_since, the arrival of the earliest file
