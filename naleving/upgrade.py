@@ -27,7 +27,7 @@ the ledger and then required. line_contributions and social_return_valued hold i
 are dropped and every contract is evaluated anew.
 Each person's valued lines are summed in person_totals; a warehouse without any gets those
 of its valued lines, once the views are made (after_views). valuation_starts, filled afresh
-by each evaluation, is made again with the last line before.
+by each evaluation, is made again with the latest period start before.
 """
 from __future__ import annotations
 
