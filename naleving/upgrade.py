@@ -60,8 +60,8 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
                                              "AND table_name IN ?", [["changed_contracts", *FORMERLY_KEYED]]).fetchall()]
     if "changed_contracts" in keyed:
         con.execute("DROP TABLE changed_contracts")
-    if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'valuation_starts'").fetchall() and not \
-            con.execute("SELECT 1 FROM duckdb_columns() WHERE table_name = 'valuation_starts' AND column_name = 'last_start_before'").fetchall():
+    if con.execute("SELECT 1 FROM duckdb_columns() WHERE table_name = 'valuation_starts' "
+                   "HAVING count(*) > 0 AND NOT bool_or(column_name = 'last_start_before')").fetchall():
         con.execute("DROP TABLE valuation_starts")
     if "raw_records" in tables:
         if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'files_on_record'").fetchall():
