@@ -24,7 +24,7 @@ def submissions(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.Mat
     with naleving.connect() as con:
         # The report lines' checks import GX next: it has the core the last batches leave idle.
         received = stages.receive_files(con, naleving.data_path, context.run.run_id, naleving.archive,
-                                        all_read=quality.import_gx_in_background)
+                                        all_read=quality.import_gx_in_background, every_file=naleving.every_file)
         schema = column_schema(con, "submissions")
     ledger = received.select(
         pl.col("file_name").alias("bestand"), "status", pl.col("refusal_reason").alias("reden"), pl.col("rows_received").alias("regels"))

@@ -37,14 +37,7 @@ def _failure_message(result) -> str:
     return "controle(s) niet geslaagd: " + ", ".join(failed_checks) if failed_checks else "onbekende fout"
 
 
-def run(data: Path, as_of: date, warehouse: Path) -> int:
-    from naleving.listing import listed_ahead
-
-    with listed_ahead(data):  # the intake's listing, while Dagster and the job are imported and started
-        return _run_job(data, as_of, warehouse)
-
-
-def _run_job(data: Path, as_of: date, warehouse: Path) -> int:
+def run(data: Path, as_of: date, warehouse: Path, every_file: bool = False) -> int:
     import dagster as dg
     from naleving import stages, summary, warehouse as wh
     from pipelines.definitions import defs
@@ -52,7 +45,8 @@ def _run_job(data: Path, as_of: date, warehouse: Path) -> int:
     _dagster_home(warehouse.parent)
     log.info("Naleving-run op %s per %s; warehouse %s", data, as_of.strftime("%d-%m-%Y"), warehouse)
     run_config = {
-        "resources": {"naleving": {"config": {"data_dir": str(data), "warehouse": str(warehouse), "as_of": as_of.isoformat()}}},
+        "resources": {"naleving": {"config": {"data_dir": str(data), "warehouse": str(warehouse), "as_of": as_of.isoformat(),
+                                              "every_file": every_file}}},
         "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},  # our own message says what failed
     }
     job = defs.resolve_job_def("nightly")
@@ -104,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--as-of", type=_as_of, default=None, help="peildatum JJJJ-MM-DD (standaard: vandaag)")
     run_parser.add_argument("--warehouse", type=Path, default=config.DEFAULT_STATE_DIR / config.WAREHOUSE_FILE,
                             help="DuckDB-bestand (standaard: .naleving/naleving.duckdb)")
+    run_parser.add_argument("--alle-bestanden", action="store_true",
+                            help="bekijk elk bestand in reports/, ook in mappen die niet veranderd zijn "
+                                 "(gebeurt vanzelf eens per week)")
     verify_parser = commands.add_parser("verify", help="controleer alle hashes van de gepubliceerde bewijslast en de keten")
     verify_parser.add_argument("folder", nargs="?", type=Path, default=config.DEFAULT_STATE_DIR,
                                help="statusmap of snapshotmap (standaard: .naleving)")
@@ -126,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     # At exit all is written and closed: Python's last collection, over the ~450,000 objects
     # Dagster, GX and pandas leave behind, took another second.
     atexit.register(gc.freeze)
-    return run(args.data, args.as_of or config.today(), args.warehouse)
+    return run(args.data, args.as_of or config.today(), args.warehouse, args.alle_bestanden)
 
 
 if __name__ == "__main__":

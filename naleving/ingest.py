@@ -24,7 +24,7 @@ import polars as pl
 
 from naleving.archive import Archive
 from naleving.csv_batch import read_csv_files
-from naleving.listing import ReportFile
+from naleving.listing import SETTLED_NS, ReportFile
 from naleving.readers import RawTable, UnreadableFile, read_table
 from naleving.schemas import MASKED_BSN
 from naleving.validate import RAW_COLUMNS
@@ -43,7 +43,6 @@ TYPE_COLUMNS = {
 }
 ANCHORS = frozenset(COMMON_COLUMNS)
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-SETTLED_NS = 2_000_000_000
 BATCH_LINES = 250_000
 READ_CHUNK = 512  # files decided in order, then read together
 READERS = 2  # chunks read at once

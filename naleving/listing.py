@@ -1,104 +1,102 @@
-"""The report files of a data folder, with their size and time, listed now or ahead of the run.
+"""The report files of a data folder with their size and time: all of them, or only those in
+the folders that changed since a listing on record.
 
-A national history is 100,000 files in as many folders: listing them takes 1.5 s of system
-calls with the file system's metadata in memory, seconds more without. `listed_ahead` lists
-while the run is still starting (imports, Dagster), in a process of its own: in a thread,
-every system call waited for the interpreter lock the imports hold, and the listing took
-2.5 times as long.
-
-    python -m naleving.listing DATA   # the listing as the process ahead writes it
+Adding, removing or renaming a file changes its folder's time; writing into a file does not.
+A night therefore takes the time of every folder on record and lists only the folders whose
+time changed, and the new folders under them: on a national history of 400,000 files in
+162,000 folders, 0.4 s of system calls instead of 3 s, and far less metadata to read from
+disk. A file rewritten in place under its own name shows only in a full listing
+(stages.FULL_LISTING_DAYS).
 """
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import threading
-from concurrent.futures import Future
-from contextlib import contextmanager
+import stat
+import time
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 import polars as pl
 
+# File system clocks are coarse: a file or folder changed just now could change again within
+# the same tick, so its time is not trusted (put on record) until it is this old.
+SETTLED_NS = 2_000_000_000
+NOT_SETTLED = -1  # a folder's time on record that matches none: it is listed again next time
+GONE = -2
+FOLDERS = {"folder": pl.String, "mtime_ns": pl.Int64}
+
 
 class ReportFile(NamedTuple):
-    """A row of `report_files`."""
+    """A row of `Listing.files`."""
     name: str       # as auditors see it: reports/…, with forward slashes
     path: str
     size: int
     mtime_ns: int
 
 
-_ahead: dict[Path, Future] = {}
-
-
-@contextmanager
-def listed_ahead(data_dir: Path) -> Iterator[None]:
-    """Within the block, `report_files(data_dir)` takes a listing started as the block began
-    (once; a second call lists anew)."""
-    key, listed = Path(data_dir).resolve(), Future()
-    process = subprocess.Popen([sys.executable, "-m", __name__, str(key)],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-
-    def receive() -> None:  # as it is written: a full pipe would hold the listing up
-        out, _ = process.communicate()
-        listed.set_result(out if process.returncode == 0 else None)
-
-    threading.Thread(target=receive, name="listed-ahead", daemon=True).start()
-    _ahead[key] = listed
-    try:
-        yield
-    finally:
-        _ahead.pop(key, None)
-        process.kill()  # when not taken, it is not needed
+class Listing(NamedTuple):
+    files: pl.DataFrame    # ReportFile's fields, in order of name: the files of the folders listed
+    folders: pl.DataFrame  # FOLDERS: every folder under reports/, for the record
 
 
 def report_files(data_dir: Path) -> pl.DataFrame:
-    """Every file under reports/, at any depth, in order of name, with its size and time (the
-    fields of ReportFile); hidden files and folders are not reports. A frame: a night's new
-    files are found among a history's by a join, and only theirs become Python objects."""
-    listed = _ahead.pop(Path(data_dir).resolve(), None)
-    if listed is not None and (out := listed.result()) is not None:
-        fields = pl.Series([os.fsdecode(out)]).str.split("\0").explode().head(-1)
-        return _frame(fields.gather_every(3), fields.gather_every(3, 1), fields.gather_every(3, 2), Path(data_dir))
-    return _frame(*_scan(Path(data_dir)), Path(data_dir))  # listed here, so that a failure is raised here
+    """Every file under reports/, at any depth, in order of name (the fields of ReportFile);
+    hidden files and folders are not reports."""
+    return changed_report_files(data_dir, pl.DataFrame(schema=FOLDERS)).files
 
 
-def _scan(data_dir: Path) -> tuple[list[str], list[int], list[int]]:
-    """Names, sizes and times; os.scandir and plain lists: a night lists every file and
-    folder ever sent."""
+def changed_report_files(data_dir: Path, on_record: pl.DataFrame) -> Listing:
+    """The files of the folders whose time differs from `on_record` (FOLDERS) or that are not
+    on it, and every folder with its time now. A folder whose time, or one of whose files' time,
+    has not settled goes on record as NOT_SETTLED."""
+    prefix = f"{data_dir}/"
+    recorded = set(on_record["folder"].to_list())
+    settled_before = time.time_ns() - SETTLED_NS
     names: list[str] = []
     sizes: list[int] = []
     times: list[int] = []
+    folders: list[str] = []
+    folder_times: list[int] = []
 
-    def scan(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
+    def listed(folder: str, mtime_ns: int) -> None:
+        """The folder's files, and the new folders under it: those on record are checked on their own."""
+        settled = mtime_ns < settled_before
+        with os.scandir(prefix + folder) as entries:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
+                name = f"{folder}/{entry.name}"
                 if entry.is_dir(follow_symlinks=False):
-                    scan(entry.path, f"{prefix}/{entry.name}")
+                    if name not in recorded:
+                        listed(name, entry.stat(follow_symlinks=False).st_mtime_ns)
                 elif entry.is_file():
-                    stat = entry.stat()
-                    names.append(f"{prefix}/{entry.name}")
-                    sizes.append(stat.st_size)
-                    times.append(stat.st_mtime_ns)
+                    stats = entry.stat()
+                    names.append(name)
+                    sizes.append(stats.st_size)
+                    times.append(stats.st_mtime_ns)
+                    settled = settled and stats.st_mtime_ns < settled_before
+        folders.append(folder)
+        folder_times.append(mtime_ns if settled else NOT_SETTLED)
 
-    if (data_dir / "reports").is_dir():
-        scan(str(data_dir / "reports"), "reports")
-    return names, sizes, times
+    # The time of every folder on record, in order of name: neighbours on disk are read together.
+    now = on_record.with_columns(now=pl.Series([_folder_time(prefix + f, f == "reports") for f in on_record["folder"].to_list()],
+                                               dtype=pl.Int64))
+    for folder, mtime_ns in now.filter((pl.col("now") != pl.col("mtime_ns")) & (pl.col("now") != GONE)).select("folder", "now").iter_rows():
+        listed(folder, mtime_ns)
+    if "reports" not in recorded and os.path.isdir(prefix + "reports"):
+        listed("reports", os.stat(prefix + "reports").st_mtime_ns)
+    files = pl.DataFrame({"name": pl.Series(names, dtype=pl.String), "size": pl.Series(sizes, dtype=pl.Int64),
+                          "mtime_ns": pl.Series(times, dtype=pl.Int64)})
+    files = files.sort("name").select("name", (pl.lit(prefix) + pl.col("name")).alias("path"), "size", "mtime_ns")
+    unchanged = now.filter(pl.col("now") == pl.col("mtime_ns")).select(*FOLDERS)
+    folders = pl.concat([unchanged, pl.DataFrame({"folder": folders, "mtime_ns": folder_times}, schema=FOLDERS)])
+    return Listing(files, folders.sort("folder"))
 
 
-def _frame(names, sizes, times, data_dir: Path) -> pl.DataFrame:
-    """The files in order of name; a file's path is the folder's and its name."""
-    files = pl.DataFrame({"name": pl.Series(names, dtype=pl.String), "size": pl.Series(sizes).cast(pl.Int64),
-                          "mtime_ns": pl.Series(times).cast(pl.Int64)})
-    return files.sort("name").select("name", (pl.lit(f"{data_dir}/") + pl.col("name")).alias("path"), "size", "mtime_ns")
-
-
-if __name__ == "__main__":
-    # To the process that started it: each file's name, size and time, each ended by a NUL
-    # byte, which no file name holds.
-    names, sizes, times = _scan(Path(sys.argv[1]))
-    sys.stdout.buffer.write(os.fsencode("".join(f"{n}\0{s}\0{t}\0" for n, s, t in zip(names, sizes, times))))
+def _folder_time(path: str, follow_symlinks: bool) -> int:
+    """The folder's time, or GONE when it is no longer a folder (reports/ itself may be a link)."""
+    try:
+        stats = os.stat(path, follow_symlinks=follow_symlinks)
+    except (FileNotFoundError, NotADirectoryError):
+        return GONE
+    return stats.st_mtime_ns if stat.S_ISDIR(stats.st_mode) else GONE

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
@@ -19,7 +19,7 @@ import polars as pl
 
 from naleving import config, ingest, validate
 from naleving.archive import Archive
-from naleving.listing import ReportFile, report_files
+from naleving.listing import FOLDERS, ReportFile, changed_report_files
 from naleving.read_ahead import read_ahead
 from naleving.register import load_register, register_files
 from naleving.warehouse import run_sql, transaction, transactions
@@ -34,6 +34,9 @@ VALUED_LINES_A_SLICE = 2_000_000
 # again when the log is folded in. A batch brings ~100,000 lines of a report type, so several
 # batches share a transaction (a run over 2 M lines: ~10 % less time, five runs each).
 STORE_LINES = 1_000_000
+# A file rewritten in place under its own name keeps its folder's time, so a night that lists
+# only changed folders does not see it: every file is looked at again after this many days.
+FULL_LISTING_DAYS = 7
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -86,21 +89,32 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, frame: p
 
 
 def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, archive: Archive,
-                  all_read: Callable[[], None] = lambda: None) -> pl.DataFrame:
+                  all_read: Callable[[], None] = lambda: None, every_file: bool = False) -> pl.DataFrame:
     """Record every new file in the submissions ledger and store its lines, accepted or
     quarantined; returns the ledger rows of this run.
 
+    Only the folders whose time changed since the last intake are listed (listing.py); every
+    file is listed when asked (`every_file`), when there is no listing on record and once
+    FULL_LISTING_DAYS have passed since the last full one.
     Files are read, validated and stored a batch at a time, with their files on record in the
     same transaction, one per STORE_LINES lines: a rebuild never holds or stages the whole
-    history, and a run cut short leaves every transaction it finished whole. The rules look
+    history, and a run cut short leaves every transaction it finished whole. The folders go on
+    record with the last: a folder on record holds no file that is not. The rules look
     within one file at most, so the next batch is read and validated in the background while
     this one is stored. Supersession is ranked once the batches are in, for the group keys
     that got new groups. `all_read` is called once the last file is read, while the last
     batches are still validated and stored."""
-    listed = report_files(data_dir)
+    in_full = every_file or _full_listing_due(con)
+    on_record = pl.DataFrame(schema=FOLDERS) if in_full else con.sql("SELECT * FROM folders_on_record ORDER BY folder").pl()
+    listed, folders = changed_report_files(data_dir, on_record)
     paths = con.execute("SELECT * FROM listed l ANTI JOIN files_on_record r "
                         "ON r.file_name = l.name AND r.size = l.size AND r.mtime_ns = l.mtime_ns ORDER BY name").pl()
-    log.info("Bestanden: %d, waarvan %d eerder geopend", listed.height, listed.height - paths.height)
+    if in_full:
+        log.info("Alle bestanden bekeken: %d, waarvan %d eerder geopend", listed.height, listed.height - paths.height)
+    else:
+        log.info("Gewijzigde mappen: %d van %d, met %d bestanden, waarvan %d eerder geopend",
+                 folders.join(on_record, on=folders.columns, how="anti").height, folders.height,
+                 listed.height, listed.height - paths.height)
     # Of the ledger, only what decides on the files not on record: whether one came before under
     # its name and content, or under another name with its content.
     seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions s SEMI JOIN paths p ON p.name = s.file_name").fetchall())
@@ -119,9 +133,24 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
                 ledgers.append(checked.ledger)
                 stored(checked.ledger["rows_received"].sum())
             rank_report_groups(con)
+            _record_folders(con, folders, in_full)
     finally:
         con.execute("RESET threads")
     return pl.concat(ledgers)
+
+
+def _full_listing_due(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT coalesce(max(listed_at) <= ?, true) FROM full_listings",
+                       [config.now() - timedelta(days=FULL_LISTING_DAYS)]).fetchone()[0]
+
+
+def _record_folders(con: duckdb.DuckDBPyConnection, folders: pl.DataFrame, in_full: bool) -> None:
+    """Within the intake's last transaction: the folders as listed, and when every file was."""
+    con.register("listed_folders", folders)
+    run_sql(con, "folders_on_record")
+    con.unregister("listed_folders")
+    if in_full:
+        con.execute("INSERT INTO full_listings VALUES (?)", [config.now()])
 
 
 def _then(items: Iterator[T], done: Callable[[], None]) -> Iterator[T]:

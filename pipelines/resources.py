@@ -17,6 +17,7 @@ class Naleving(dg.ConfigurableResource):
     data_dir: str = os.environ.get("NALEVING_DATA", str(config.DEFAULT_DATA_DIR))
     warehouse: str = os.environ.get("NALEVING_WAREHOUSE", str(config.DEFAULT_STATE_DIR / config.WAREHOUSE_FILE))
     as_of: str = ""   # YYYY-MM-DD; empty: today in Europe/Amsterdam
+    every_file: bool = False  # list every report file, not only those in changed folders
 
     @property
     def data_path(self) -> Path:

@@ -3,7 +3,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -231,6 +231,68 @@ def test_a_file_touched_without_change_is_not_a_new_submission(world):
     second = world.run("2026-11-30")
     assert second.submissions().height == 1
     assert second.sql("SELECT count(*) AS n FROM files_on_record")["n"][0] == 1
+
+
+def _age_tree(root, seconds_ago: int = 3600) -> None:
+    """Every file and folder under root as if written a while ago, their times settled."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            _age(os.path.join(folder, name), seconds_ago)
+        _age(folder, seconds_ago)
+
+
+def _rewritten_in_place(world):
+    """A night's report, then the same file written over in place with other hours: its folder keeps its time."""
+    world.contract().commitment()
+    path = world.report("2025/r.csv", [sr_line(hours="100", submitted_at="2025-04-10")])
+    _age_tree(world.root / "reports", 7200)
+    world.run("2026-11-29")
+    world.report("2025/r.csv", [sr_line(hours="250", submitted_at="2025-04-20")])
+    _age(path)
+
+
+def test_a_night_lists_only_the_folders_whose_time_changed(world):
+    _rewritten_in_place(world)
+    world.report("2026/nieuw.csv", [sr_line(period="2025-Q3", hours="10")])  # a new folder: reports/ changes
+    _age_tree(world.root / "reports" / "2026")
+    run = world.run("2026-11-30")
+    assert run.submissions().select("file_name").to_series().to_list() == ["reports/2025/r.csv", "reports/2026/nieuw.csv"]
+    assert run.status()["achieved"] == 110
+    assert world.run("2026-12-01", every_file=True).status()["achieved"] == 260
+
+
+def test_every_file_is_listed_again_a_week_after_the_last_full_listing(world, monkeypatch):
+    _rewritten_in_place(world)
+    now = config.now()
+    monkeypatch.setattr(config, "now", lambda: now + timedelta(days=6, hours=23))
+    assert world.run("2026-11-30").status()["achieved"] == 100
+    monkeypatch.setattr(config, "now", lambda: now + timedelta(days=7, minutes=1))
+    assert world.run("2026-12-01").status()["achieved"] == 250
+
+
+def test_cli_lists_every_file_when_asked(world):
+    _rewritten_in_place(world)
+    assert main(["run", "--data", str(world.root), "--as-of", "2026-11-30", "--warehouse", str(world.warehouse), "--alle-bestanden"]) == 0
+    con = duckdb.connect(str(world.warehouse), read_only=True)
+    assert con.sql("SELECT count(*) FROM submissions").fetchone() == (2,)
+    con.close()
+
+
+def test_a_night_cut_short_lists_its_changed_folders_again(world, monkeypatch):
+    world.contract().commitment()
+    world.report("2025/r.csv", [sr_line(hours="100")])
+    _age_tree(world.root / "reports", 7200)
+    world.run("2026-11-29")
+    world.report("2025/later.csv", [sr_line(period="2025-Q3", hours="10")])
+    _age_tree(world.root / "reports")
+
+    def fails(*args):
+        raise OSError("schijf vol")
+    with monkeypatch.context() as patched:
+        patched.setattr(stages, "rank_report_groups", fails)
+        with pytest.raises(OSError):
+            world.run("2026-11-30")
+    assert world.run("2026-11-30").status()["achieved"] == 110
 
 
 def test_files_taken_in_batches_give_the_same_outcome_as_one_batch(tmp_path, monkeypatch):

@@ -77,7 +77,7 @@ class World:
         if self.block_tables:
             (self.root / "block_tables.csv").write_text(csv_text(self.block_tables), encoding="utf-8")
 
-    def run(self, as_of: date | str) -> "Run":
+    def run(self, as_of: date | str, every_file: bool = False) -> "Run":
         """One nightly run, stage by stage, as the Dagster job runs them."""
         as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
         self.write_register()
@@ -85,7 +85,7 @@ class World:
         with warehouse.connect(self.warehouse) as con:
             stages.start_run(con, run_id, as_of, self.root)
             stages.store_register(con, self.root, self.archive)
-            stages.receive_files(con, self.root, run_id, self.archive)
+            stages.receive_files(con, self.root, run_id, self.archive, every_file=every_file)
             stages.evaluate(con, run_id, as_of)
             stages.derive_findings(con, run_id, as_of)
             stages.finish_run(con, run_id, "completed")

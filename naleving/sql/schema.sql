@@ -59,6 +59,11 @@ CREATE TABLE IF NOT EXISTS submissions (
 CREATE TABLE IF NOT EXISTS files_on_record (
     file_name VARCHAR NOT NULL, size BIGINT NOT NULL, mtime_ns BIGINT NOT NULL, file_sha256 VARCHAR NOT NULL
 );
+-- The folders under reports/ as the intake last listed them, and when it last listed every
+-- file: a folder whose time is as here holds the same names, so a night lists only the others
+-- (listing.py). mtime_ns -1: listed again next time.
+CREATE TABLE IF NOT EXISTS folders_on_record (folder VARCHAR NOT NULL, mtime_ns BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS full_listings (listed_at TIMESTAMP NOT NULL);
 -- Lines not accepted (every line of a refused file), as read (BSN values masked), with their reason codes.
 CREATE TABLE IF NOT EXISTS quarantine (
     submission_id VARCHAR NOT NULL,
