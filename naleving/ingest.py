@@ -209,17 +209,20 @@ class Batch:
         return sum(records.height for records in self.records)
 
 
-def new_submissions(paths: list[ReportFile], seen: set[tuple[str, str]], known_sha: set[str],
+def new_submissions(paths: list[ReportFile], seen: set[tuple[str, str]], ledger_sha: pl.Series,
                     received_at: datetime, archive: Archive) -> Iterator[Batch]:
     """Submissions for the files of `paths` (those not on record) not yet received under their
     name and content, in batches of about BATCH_LINES lines; a batch's originals archived in
-    one pack before it is handed on, so no ledger row names a file the archive lacks.
+    one pack before it is handed on, so no ledger row names a file the archive lacks. A file
+    whose content is in `ledger_sha` (the ledger's) or came earlier in the run is a duplicate.
 
     Files are opened and decided on in order, a chunk at a time; READERS chunks are read at
     once, reading being the slowest step of the intake. Only files not on record come in: a
     night's new files, spread over the folders of the whole history, are read together, not
     a few with every 512 listed."""
     settled_before = time.time_ns() - SETTLED_NS
+    known_sha = ledger_sha.to_frame("sha")
+    run_sha: set[str] = set()
     batch = Batch()
     step = max(READ_CHUNK, len(paths) // 20)  # about twenty progress lines on a long night
     reading: deque[tuple[Batch, Future | None]] = deque()
@@ -229,7 +232,7 @@ def new_submissions(paths: list[ReportFile], seen: set[tuple[str, str]], known_s
             chunk = paths[start:start + READ_CHUNK]
             if (start + len(chunk)) // step > start // step or start + len(chunk) == len(paths):
                 log.info("Bestanden bekeken: %d van %d", start + len(chunk), len(paths))
-            opened, new = _open(chunk, seen, known_sha, settled_before, received_at)
+            opened, new = _open(chunk, seen, known_sha, run_sha, settled_before, received_at)
             reading.append((opened, readers.submit(read_files, new, received_at, workers) if new else None))
             while reading and (len(reading) > READERS or start + READ_CHUNK >= len(paths)):
                 opened, read = reading.popleft()
@@ -249,25 +252,27 @@ def new_submissions(paths: list[ReportFile], seen: set[tuple[str, str]], known_s
     yield batch
 
 
-def _open(chunk: list[ReportFile], seen: set[tuple[str, str]], known_sha: set[str], settled_before: int,
-          received_at: datetime) -> tuple[Batch, list[NewFile]]:
+def _open(chunk: list[ReportFile], seen: set[tuple[str, str]], known_sha: pl.DataFrame, run_sha: set[str],
+          settled_before: int, received_at: datetime) -> tuple[Batch, list[NewFile]]:
     """The files of `chunk` opened (for the record), the duplicates among them, and the new ones to read.
 
     Only files untouched for a while go on record as opened: file system clocks are coarse
     (milliseconds), so a file rewritten just now could keep its size and time though its bytes
-    changed."""
+    changed. The ledger's contents are looked up a chunk at a time: as a Python set, the
+    national ledger's 400,000 took 0.2–0.36 s a night."""
     opened, new = Batch(), []
-    for name, path, size, mtime_ns in chunk:
-        data = Path(path).read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
+    contents = [Path(path).read_bytes() for _, path, _, _ in chunk]
+    shas = [hashlib.sha256(data).hexdigest() for data in contents]
+    in_ledger = set(known_sha.join(pl.DataFrame({"sha": shas}), on="sha", how="semi")["sha"].to_list())
+    for (name, _, size, mtime_ns), data, sha in zip(chunk, contents, shas):
         if mtime_ns < settled_before:
             opened.opened.append((name, size, mtime_ns, sha))
         if (name, sha) in seen:
             continue
-        if sha in known_sha:
+        if sha in in_ledger or sha in run_sha:
             opened.submissions.append(Submission(submission_id(name, sha), name, sha, received_at, status="duplicate"))
             continue
-        known_sha.add(sha)
+        run_sha.add(sha)
         opened.originals[sha] = data
         new.append(NewFile(name, sha, data))
     return opened, new

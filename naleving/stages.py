@@ -118,10 +118,10 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     # Of the ledger, only what decides on the files not on record: whether one came before under
     # its name and content, or under another name with its content.
     seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions s SEMI JOIN paths p ON p.name = s.file_name").fetchall())
-    known_sha = set(con.sql("SELECT file_sha256 FROM submissions").pl().to_series().to_list()) if paths.height else set()
+    ledger_sha = con.sql("SELECT file_sha256 FROM submissions").pl().to_series() if paths.height else pl.Series(dtype=pl.String)
     register = (con.sql("SELECT * FROM contracts").pl(), con.sql("SELECT * FROM block_values").pl())
     received_at = config.now()  # every file of a run arrives at its start
-    batches = ingest.new_submissions([ReportFile(*row) for row in paths.iter_rows()], seen, known_sha, received_at, archive)
+    batches = ingest.new_submissions([ReportFile(*row) for row in paths.iter_rows()], seen, ledger_sha, received_at, archive)
     ledgers = [pl.DataFrame(schema=ingest.LEDGER_SCHEMA)]
     # Storing a batch is one core's work; DuckDB's second thread only took CPU from reading and
     # validating the next batches (2 M lines: ~14 % less user CPU with one, over six runs).
