@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import sys
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +39,15 @@ def _failure_message(result) -> str:
 
 
 def run(data: Path, as_of: date, warehouse: Path, every_file: bool = False) -> int:
+    from naleving.listing import listed_ahead
+
+    # A first run, or one asked to, lists every report file: ahead, while Dagster and the job
+    # are imported and started.
+    with listed_ahead(data) if every_file or not warehouse.exists() else nullcontext():
+        return _run_job(data, as_of, warehouse, every_file)
+
+
+def _run_job(data: Path, as_of: date, warehouse: Path, every_file: bool) -> int:
     import dagster as dg
     from naleving import stages, summary, warehouse as wh
     from pipelines.definitions import defs

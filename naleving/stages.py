@@ -19,7 +19,7 @@ import polars as pl
 
 from naleving import config, ingest, validate
 from naleving.archive import Archive
-from naleving.listing import FOLDERS, ReportFile, changed_report_files
+from naleving.listing import FOLDERS, ReportFile, all_report_files, changed_report_files
 from naleving.read_ahead import read_ahead
 from naleving.register import load_register, register_files
 from naleving.warehouse import run_sql, transaction, transactions
@@ -106,7 +106,7 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     batches are still validated and stored."""
     in_full = every_file or _full_listing_due(con)
     on_record = pl.DataFrame(schema=FOLDERS) if in_full else con.sql("SELECT * FROM folders_on_record ORDER BY folder").pl()
-    listed, folders = changed_report_files(data_dir, on_record)
+    listed, folders = all_report_files(data_dir) if in_full else changed_report_files(data_dir, on_record)
     paths = con.execute("SELECT * FROM listed l ANTI JOIN files_on_record r "
                         "ON r.file_name = l.name AND r.size = l.size AND r.mtime_ns = l.mtime_ns ORDER BY name").pl()
     if in_full:

@@ -1,10 +1,13 @@
 """Listing a data folder's report files (naleving.listing)."""
 import os
+import shutil
+import sys
 import time
 
 import polars as pl
 
-from naleving.listing import FOLDERS, NOT_SETTLED, ReportFile, changed_report_files, report_files
+from naleving import listing
+from naleving.listing import FOLDERS, NOT_SETTLED, ReportFile, all_report_files, changed_report_files, listed_ahead, report_files
 
 
 def _names(data_dir):
@@ -42,10 +45,52 @@ def test_report_files_at_any_depth_in_order_without_hidden_ones(tmp_path):
     assert first.mtime_ns == (tmp_path / "reports" / "a.xlsx").stat().st_mtime_ns
 
 
-def test_a_folder_without_reports_lists_no_files_and_no_folders(tmp_path):
-    listing = changed_report_files(tmp_path, pl.DataFrame(schema=FOLDERS))
-    assert listing.files.is_empty() and listing.folders.is_empty()
-    assert listing.files.schema == report_files(tmp_path).schema
+def test_a_folder_without_reports_lists_no_files_and_no_folders_now_or_ahead(tmp_path):
+    listed = changed_report_files(tmp_path, pl.DataFrame(schema=FOLDERS))
+    assert listed.files.is_empty() and listed.folders.is_empty()
+    with listed_ahead(tmp_path):
+        ahead = all_report_files(tmp_path)
+    assert ahead.files.schema == listed.files.schema and ahead.folders.schema == listed.folders.schema
+
+
+def test_a_listing_ahead_is_taken_once_then_the_folder_is_listed_anew(tmp_path):
+    _write(tmp_path / "reports" / "q3.csv")
+    with listed_ahead(tmp_path):
+        assert _names(tmp_path) == ["reports/q3.csv"]
+        _write(tmp_path / "reports" / "q4.csv")
+        assert _names(tmp_path) == ["reports/q3.csv", "reports/q4.csv"]
+
+
+def test_a_listing_ahead_not_taken_is_dropped_when_its_block_ends(tmp_path):
+    _write(tmp_path / "reports" / "q3.csv")
+    with listed_ahead(tmp_path):
+        pass
+    _write(tmp_path / "reports" / "q4.csv")
+    assert _names(tmp_path) == ["reports/q3.csv", "reports/q4.csv"]
+
+
+def test_a_listing_ahead_is_the_full_listing_made_in_a_process_of_its_own(tmp_path, monkeypatch):
+    _write(tmp_path / "reports" / "b" / "q3 (1).csv")
+    _write(tmp_path / "reports" / "één;twee.xlsx")
+    _write(tmp_path / "reports" / ".verborgen.csv")
+    _age_all(tmp_path / "reports")
+    expected = all_report_files(tmp_path)
+    listed_here = []
+    monkeypatch.setattr(listing, "changed_report_files", lambda *args: listed_here.append(args))
+    monkeypatch.chdir(tmp_path.parent)
+    with listed_ahead(tmp_path.relative_to(tmp_path.parent)):  # found under either spelling
+        ahead = all_report_files(tmp_path)
+    assert ahead.files.equals(expected.files) and ahead.folders.equals(expected.folders) and listed_here == []
+
+
+def test_when_the_listing_ahead_fails_the_folder_is_listed_where_it_is_taken(tmp_path, monkeypatch):
+    _write(tmp_path / "reports" / "q3.csv")
+    monkeypatch.setattr(sys, "executable", shutil.which("false"))  # the process ahead fails
+    listed_here, original = [], listing.changed_report_files
+    monkeypatch.setattr(listing, "changed_report_files", lambda *args: listed_here.append(args[0]) or original(*args))
+    with listed_ahead(tmp_path):
+        assert _names(tmp_path) == ["reports/q3.csv"]
+    assert listed_here == [tmp_path]
 
 
 def test_only_the_folders_whose_time_changed_are_listed_with_the_new_folders_under_them(tmp_path):

@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from naleving import config, ingest, stages, warehouse
+from naleving import config, ingest, listing, stages, warehouse
 from naleving.cli import main
 from pipelines.definitions import defs
 from pipelines.resources import Naleving
@@ -177,8 +177,11 @@ def test_cli_with_a_relative_warehouse_path_writes_data_docs_there(world, monkey
     world.contract().commitment()
     monkeypatch.chdir(world.root.parent)
     world.write_register()
+    ahead, listed_ahead = [], listing.listed_ahead
+    monkeypatch.setattr(listing, "listed_ahead", lambda data: ahead.append(data) or listed_ahead(data))
     assert main(["run", "--data", world.root.name, "--as-of", "2026-11-29", "--warehouse", "state/naleving.duckdb"]) == 0
     assert (world.root.parent / "state" / "gx_docs" / "commitment_status" / "index.html").is_file()
+    assert ahead == [Path(world.root.name)]  # a first run lists every file, ahead
 
 
 def test_a_night_with_only_refused_and_duplicate_files(world):
@@ -270,12 +273,16 @@ def test_every_file_is_listed_again_a_week_after_the_last_full_listing(world, mo
     assert world.run("2026-12-01").status()["achieved"] == 250
 
 
-def test_cli_lists_every_file_when_asked(world):
+def test_cli_lists_every_file_when_asked_and_then_ahead(world, monkeypatch):
     _rewritten_in_place(world)
-    assert main(["run", "--data", str(world.root), "--as-of", "2026-11-30", "--warehouse", str(world.warehouse), "--alle-bestanden"]) == 0
+    ahead, listed_ahead = [], listing.listed_ahead
+    monkeypatch.setattr(listing, "listed_ahead", lambda data: ahead.append(data) or listed_ahead(data))
+    cli = ["run", "--data", str(world.root), "--as-of", "2026-11-30", "--warehouse", str(world.warehouse)]
+    assert main([*cli, "--alle-bestanden"]) == 0 and ahead == [world.root]
     con = duckdb.connect(str(world.warehouse), read_only=True)
     assert con.sql("SELECT count(*) FROM submissions").fetchone() == (2,)
     con.close()
+    assert main(cli) == 0 and ahead == [world.root]  # a night of changed folders only
 
 
 def test_a_night_cut_short_lists_its_changed_folders_again(world, monkeypatch):
