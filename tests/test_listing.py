@@ -140,3 +140,15 @@ def test_a_folder_gone_leaves_the_listing_and_its_files_with_it(tmp_path):
     (tmp_path / "reports" / "a").rmdir()
     second = changed_report_files(tmp_path, first.folders)
     assert set(_folders(second)) == {"reports", "reports/b"} and second.files.is_empty()
+
+
+def test_a_reports_folder_that_is_a_link_is_listed_and_its_time_followed(tmp_path):
+    _write(tmp_path / "elders" / "a" / "q1.csv")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "reports").symlink_to(tmp_path / "elders")
+    _age_all(tmp_path / "elders")
+    first = changed_report_files(tmp_path / "data", pl.DataFrame(schema=FOLDERS))
+    assert first.files["name"].to_list() == ["reports/a/q1.csv"]
+    assert changed_report_files(tmp_path / "data", first.folders).files.is_empty()
+    _write(tmp_path / "elders" / "q2.csv")
+    assert changed_report_files(tmp_path / "data", first.folders).files["name"].to_list() == ["reports/q2.csv"]
