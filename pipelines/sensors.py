@@ -1,7 +1,9 @@
 """Starts the nightly job when files land in reports/.
 
 The sensor never opens the warehouse (the running job may hold its lock): it compares a
-fingerprint of the folder (names, sizes, modification times) with the one it saw last.
+fingerprint of the folder (names, sizes, modification times) with the one it saw last. The
+run it starts lists every file: what changed may be a file written over in place, which a
+listing of the changed folders alone does not see (listing.py).
 """
 
 import hashlib
@@ -25,4 +27,5 @@ def new_reports(context: dg.SensorEvaluationContext, naleving: Naleving) -> dg.S
     fingerprint = folder_fingerprint(naleving)
     if fingerprint == context.cursor:
         return dg.SkipReason("Geen nieuwe of gewijzigde bestanden in reports/.")
-    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
+    every_file = {"resources": {"naleving": {"config": {"every_file": True}}}}
+    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint, run_config=every_file)], cursor=fingerprint)

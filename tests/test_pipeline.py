@@ -60,6 +60,15 @@ def test_sensor_requests_a_run_when_files_land(world):
         assert len(new_reports(context).run_requests) == 1
 
 
+def test_a_run_the_sensor_starts_lists_every_file(world):
+    world.contract().commitment()
+    resource = Naleving(data_dir=str(world.root), warehouse=str(world.warehouse))
+    with dg.build_sensor_context(cursor=None, resources={"naleving": resource}) as context:
+        request, = new_reports(context).run_requests
+    assert request.run_config == {"resources": {"naleving": {"config": {"every_file": True}}}}
+    assert dg.validate_run_config(defs.resolve_job_def("nightly"), request.run_config)["resources"]["naleving"]["config"]["every_file"]
+
+
 def cli(world, as_of="2026-11-29") -> int:
     world.write_register()
     return main(["run", "--data", str(world.root), "--as-of", as_of, "--warehouse", str(world.warehouse)])
