@@ -48,6 +48,7 @@ AS_OF = sample_world.AS_OF   # the generated world's evaluation date
 NIGHT = sample_world.NIGHT   # the night after it, when the held-back files arrive
 HISTORIES = (1, 2, 4)        # history factors: files per contract 2, 4, 8 (1 always comes first)
 NIGHTS = 5                   # runs of each night, each from the same state; the median counts
+WRITTEN_ONCE = ("archive", "snapshots")  # state folders whose files are never written over
 TARGET_NIGHT_S = 60
 TARGET_REBUILD_RATIO = 3
 TARGET_PEAK_GIB = 4
@@ -97,6 +98,19 @@ def machine() -> dict:
             **{name: metadata.version(name) for name in ("polars", "duckdb", "pandas", "dagster")}}
 
 
+def copy_state(source: Path, target: Path) -> None:
+    """A copy of a state folder for a night to run on. The archive and the snapshots are
+    files written once and renamed into place, never written over, so they are linked,
+    not copied: copying their gigabytes before every night pushed the file system's
+    metadata and the libraries out of memory, and the night waited for the disk."""
+    def link_or_copy(src: str, dst: str) -> None:
+        if Path(src).relative_to(source).parts[0] in WRITTEN_ONCE:
+            os.link(src, dst)
+        else:
+            shutil.copy2(src, dst)
+    shutil.copytree(source, target, copy_function=link_or_copy)
+
+
 def history(root: Path, scale: float, factor: int, logs: Path, pandas_files: int, nights: int) -> dict:
     """Generate one world, (1× only: lower bound and pandas), rebuild it, then its night,
     `nights` times from the same state. The nights follow their rebuild at once: this kind of
@@ -125,12 +139,12 @@ def history(root: Path, scale: float, factor: int, logs: Path, pandas_files: int
     steps["night files"] = run_step(f"night files {factor}×", [
         PYTHON, "-m", "naleving.sample_world", "--out", str(world), "--night"], logs)
     before = root / f"state-{factor}x-before-night"
-    shutil.copytree(state, before)
+    copy_state(state, before)
     runs = []
     for i in range(1, nights + 1):
         if i > 1:  # the same night again, on the warehouse, archive and snapshots it found
             shutil.rmtree(state)
-            shutil.copytree(before, state)
+            copy_state(before, state)
         # The copies written out first: else the night's first checkpoint, which syncs the
         # warehouse file, writes the whole copy (0.1 s of the night at 0.1 on 4× history).
         os.sync()
