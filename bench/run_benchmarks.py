@@ -10,8 +10,9 @@ about 150,000 commitments, 100,000 report files, 20 million lines):
    history, end to end through the Dagster job; the same with 2× and 4× the history (the
    same contracts with 2× and 4× the report files and lines; `--histories 1` leaves them out,
    for a national world on a machine where they would take hours); each night is run
-   `--nights` times (default 5), every time from a copy of the same warehouse and state, and
-   its median counts: one run of the same code moves by 10–35 % with the machine's state;
+   `--nights` times (default 5), every time from a copy of the same warehouse and state, in
+   rounds that run it once on each history in turn, and its median counts: one run of the
+   same code moves by 10–35 % with the machine's state;
 3. the lower bound: DuckDB reading the same CSV files once (bench/duckdb_read.py); and, as
    a reference, DuckDB reading them and keeping the lines in a database file, as the
    warehouse keeps lines;
@@ -111,18 +112,14 @@ def copy_state(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=link_or_copy)
 
 
-def history(root: Path, scale: float, factor: int, logs: Path, pandas_files: int, nights: int) -> dict:
-    """Generate one world, (1× only: lower bound and pandas), rebuild it, then its night,
-    `nights` times from the same state. The nights follow their rebuild at once: this kind of
-    machine pages out what was not touched for a minute, and nights started minutes after the
-    rebuild first read their libraries back from disk (BENCHMARKS.md)."""
+def history(root: Path, scale: float, factor: int, logs: Path, pandas_files: int) -> dict:
+    """Generate one world, (1× only: lower bound and pandas), rebuild it, add its night's
+    files and keep the state the night starts from (`before`)."""
     world, state = root / f"world-{factor}x", root / f"state-{factor}x"
     steps = {"generate": run_step(f"generate {factor}× world", [
         PYTHON, "-m", "naleving.sample_world", "--out", str(world), "--seed", "2026", "--scale", str(scale),
         "--files-per-contract", str(2 * factor)], logs)}
-    sizes = json.loads((world / "world.json").read_text())
-    warehouse = state / "naleving.duckdb"
-    out = {"factor": factor, "world": sizes}
+    out = {"factor": factor, "world": json.loads((world / "world.json").read_text())}
     if factor == 1:  # the same files as the rebuild, before the night's files arrive
         steps["duckdb"] = run_step("DuckDB read", [PYTHON, str(REPO / "bench" / "duckdb_read.py"), str(world)], logs)
         out["duckdb"] = last_json(logs, "DuckDB read")
@@ -135,28 +132,40 @@ def history(root: Path, scale: float, factor: int, logs: Path, pandas_files: int
             "--files", str(pandas_files)], logs)
         out["pandas"] = last_json(logs, "pandas baseline")
     steps["rebuild"] = run_step(f"full rebuild {factor}× history",
-                                naleving_run(world, AS_OF, warehouse, logs / f"stages-rebuild-{factor}x.json"), logs)
+                                naleving_run(world, AS_OF, state / "naleving.duckdb", logs / f"stages-rebuild-{factor}x.json"), logs)
     steps["night files"] = run_step(f"night files {factor}×", [
         PYTHON, "-m", "naleving.sample_world", "--out", str(world), "--night"], logs)
-    before = root / f"state-{factor}x-before-night"
-    copy_state(state, before)
-    runs = []
+    copy_state(state, root / f"state-{factor}x-before-night")
+    return out | {"steps": {k: vars(m) for k, m in steps.items()},
+                  "stages": {"rebuild": json.loads((logs / f"stages-rebuild-{factor}x.json").read_text())["stages"]}}
+
+
+def nights_in_rounds(root: Path, runs: list[dict], logs: Path, nights: int) -> None:
+    """Every history's night, `nights` times, in rounds: each round runs the night once on
+    each history, one right after the other, so that the histories are compared on the
+    machine of the same minutes (a whole run moves by 10–35 % with the machine's state,
+    BENCHMARKS.md). Each night starts from a fresh copy of its state before the night, and
+    follows the one before at once: this kind of machine pages out what was not touched
+    for a minute, libraries included. The median night of each history counts."""
+    timed: dict[int, list] = {r["factor"]: [] for r in runs}
     for i in range(1, nights + 1):
-        if i > 1:  # the same night again, on the warehouse, archive and snapshots it found
+        for factor in timed:
+            world, state = root / f"world-{factor}x", root / f"state-{factor}x"
             shutil.rmtree(state)
-            copy_state(before, state)
-        # The copies written out first: else the night's first checkpoint, which syncs the
-        # warehouse file, writes the whole copy (0.1 s of the night at 0.1 on 4× history).
-        os.sync()
-        stages = logs / f"stages-night-{factor}x-{i}.json"
-        runs.append((run_step(f"night on {factor}× history, run {i}", naleving_run(world, NIGHT, warehouse, stages), logs),
-                     json.loads(stages.read_text())["stages"]))
-    shutil.rmtree(before)
-    steps["night"], night_stages = sorted(runs, key=lambda run: run[0].wall_s)[(nights - 1) // 2]  # the median
-    out["night_runs_s"] = [round(m.wall_s, 1) for m, _ in runs]
-    out["night_peak_rss_bytes"] = max(m.peak_rss_bytes for m, _ in runs)
-    stages = {"rebuild": json.loads((logs / f"stages-rebuild-{factor}x.json").read_text())["stages"], "night": night_stages}
-    return out | {"steps": {k: vars(m) for k, m in steps.items()}, "stages": stages}
+            copy_state(root / f"state-{factor}x-before-night", state)
+            # The copies written out first: else the night's first checkpoint, which syncs the
+            # warehouse file, writes the whole copy (0.1 s of the night at 0.1 on 4× history).
+            os.sync()
+            stages = logs / f"stages-night-{factor}x-{i}.json"
+            timed[factor].append((run_step(f"night on {factor}× history, run {i}",
+                                           naleving_run(world, NIGHT, state / "naleving.duckdb", stages), logs),
+                                  json.loads(stages.read_text())["stages"]))
+    for r in runs:
+        shutil.rmtree(root / f"state-{r['factor']}x-before-night")
+        night, r["stages"]["night"] = sorted(timed[r["factor"]], key=lambda run: run[0].wall_s)[(nights - 1) // 2]
+        r["steps"]["night"] = vars(night)
+        r["night_runs_s"] = [round(m.wall_s, 1) for m, _ in timed[r["factor"]]]
+        r["night_peak_rss_bytes"] = max(m.peak_rss_bytes for m, _ in timed[r["factor"]])
 
 
 # --- the printed report ---------------------------------------------------------------
@@ -274,7 +283,8 @@ def main() -> None:
     info = machine()
     started = time.perf_counter()
     log(f"benchmark at scale {args.scale:g} in {root}")
-    runs = [history(root, args.scale, factor, logs, args.pandas_files, args.nights) for factor in histories]
+    runs = [history(root, args.scale, factor, logs, args.pandas_files) for factor in histories]
+    nights_in_rounds(root, runs, logs, args.nights)
     command = (f"{Path(PYTHON).relative_to(REPO) if REPO in Path(PYTHON).parents else PYTHON} bench/run_benchmarks.py "
                f"--scale {args.scale:g}" + ("" if tuple(histories) == HISTORIES else f" --histories {','.join(map(str, histories))}")
                + ("" if args.nights == NIGHTS else f" --nights {args.nights}"))
