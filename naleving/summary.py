@@ -41,7 +41,7 @@ def summarize(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
     run = con.execute("SELECT as_of, status FROM runs WHERE run_id = ?", [run_id]).fetchone()
     files = con.execute("SELECT * FROM submissions WHERE run_id = ?", [run_id]).pl()
     status = con.execute("SELECT * FROM commitment_status WHERE run_id = ?", [run_id]).pl()
-    open_findings = con.sql("SELECT * FROM findings WHERE status = 'open'").pl()
+    open_findings = con.sql("SELECT severity, kind FROM findings WHERE status = 'open'").pl()  # counted only
     resolved = con.execute("SELECT count(*) FROM findings WHERE resolved_run = ?", [run_id]).fetchone()[0]
     total_files = con.sql("SELECT count(*) FROM submissions").fetchone()[0]
     attention = (
