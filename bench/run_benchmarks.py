@@ -114,7 +114,7 @@ def copy_state(source: Path, target: Path) -> None:
 
 def history(root: Path, scale: float, factor: int, logs: Path, pandas_files: int) -> dict:
     """Generate one world, (1× only: lower bound and pandas), rebuild it, add its night's
-    files and keep the state the night starts from (`before`)."""
+    files and keep the state the night starts from (state-F×-before-night)."""
     world, state = root / f"world-{factor}x", root / f"state-{factor}x"
     steps = {"generate": run_step(f"generate {factor}× world", [
         PYTHON, "-m", "naleving.sample_world", "--out", str(world), "--seed", "2026", "--scale", str(scale),
