@@ -170,5 +170,5 @@ def _write_frames(frames: list[pl.DataFrame], out) -> None:
 
 
 if __name__ == "__main__":
-    listing = changed_report_files(Path(sys.argv[1]), pl.DataFrame(schema=FOLDERS))
+    listing = all_report_files(Path(sys.argv[1]))  # no listing ahead in this process: listed here
     _write_frames([listing.files.drop("path"), listing.folders], sys.stdout.buffer)
