@@ -112,10 +112,15 @@ def copy_state(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=link_or_copy)
 
 
+def folders(root: Path, factor: int) -> tuple[Path, Path, Path]:
+    """A history's world, its state, and the state its night starts from."""
+    return root / f"world-{factor}x", root / f"state-{factor}x", root / f"state-{factor}x-before-night"
+
+
 def history(root: Path, scale: float, factor: int, logs: Path, pandas_files: int) -> dict:
     """Generate one world, (1× only: lower bound and pandas), rebuild it, add its night's
-    files and keep the state the night starts from (state-F×-before-night)."""
-    world, state = root / f"world-{factor}x", root / f"state-{factor}x"
+    files and keep the state the night starts from."""
+    world, state, before = folders(root, factor)
     steps = {"generate": run_step(f"generate {factor}× world", [
         PYTHON, "-m", "naleving.sample_world", "--out", str(world), "--seed", "2026", "--scale", str(scale),
         "--files-per-contract", str(2 * factor)], logs)}
@@ -135,7 +140,7 @@ def history(root: Path, scale: float, factor: int, logs: Path, pandas_files: int
                                 naleving_run(world, AS_OF, state / "naleving.duckdb", logs / f"stages-rebuild-{factor}x.json"), logs)
     steps["night files"] = run_step(f"night files {factor}×", [
         PYTHON, "-m", "naleving.sample_world", "--out", str(world), "--night"], logs)
-    copy_state(state, root / f"state-{factor}x-before-night")
+    copy_state(state, before)
     return out | {"steps": {k: vars(m) for k, m in steps.items()},
                   "stages": {"rebuild": json.loads((logs / f"stages-rebuild-{factor}x.json").read_text())["stages"]}}
 
@@ -150,9 +155,9 @@ def nights_in_rounds(root: Path, runs: list[dict], logs: Path, nights: int) -> N
     timed: dict[int, list] = {r["factor"]: [] for r in runs}
     for i in range(1, nights + 1):
         for factor in timed:
-            world, state = root / f"world-{factor}x", root / f"state-{factor}x"
+            world, state, before = folders(root, factor)
             shutil.rmtree(state)
-            copy_state(root / f"state-{factor}x-before-night", state)
+            copy_state(before, state)
             # The copies written out first: else the night's first checkpoint, which syncs the
             # warehouse file, writes the whole copy (0.1 s of the night at 0.1 on 4× history).
             os.sync()
@@ -161,7 +166,7 @@ def nights_in_rounds(root: Path, runs: list[dict], logs: Path, nights: int) -> N
                                            naleving_run(world, NIGHT, state / "naleving.duckdb", stages), logs),
                                   json.loads(stages.read_text())["stages"]))
     for r in runs:
-        shutil.rmtree(root / f"state-{r['factor']}x-before-night")
+        shutil.rmtree(folders(root, r["factor"])[2])
         night, r["stages"]["night"] = sorted(timed[r["factor"]], key=lambda run: run[0].wall_s)[(nights - 1) // 2]
         r["steps"]["night"] = vars(night)
         r["night_runs_s"] = [round(m.wall_s, 1) for m, _ in timed[r["factor"]]]
