@@ -210,7 +210,7 @@ def _store(con: duckdb.DuckDBPyConnection, batch: CheckedBatch, received_at: dat
             keep_unsupported_claims(con, "accepted_claims")
             con.unregister("accepted_claims")
     if batch.results:
-        record_report_groups(con, [validate.report_groups(t, r.accepted) for t, r in batch.results])
+        record_report_groups(con, [validate.report_groups(t, r.accepted) for t, r in batch.results], ledger)
 
 
 def keep_unsupported_claims(con: duckdb.DuckDBPyConnection, lines: str) -> None:
@@ -227,9 +227,12 @@ def line_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     return {"lines_accepted": int(accepted), "lines_quarantined": int(quarantined)}
 
 
-def record_report_groups(con: duckdb.DuckDBPyConnection, groups: list[pl.DataFrame]) -> None:
-    """Add report groups (validate.report_groups), their keys to be ranked (rank_report_groups.sql)."""
-    con.register("new_groups", pl.concat(groups))
+def record_report_groups(con: duckdb.DuckDBPyConnection, groups: list[pl.DataFrame], files: pl.DataFrame) -> None:
+    """Add report groups (validate.report_groups) of the ledger rows `files`, their keys to be
+    ranked (rank_report_groups.sql). The file's name and arrival come from `files`: joining
+    the ledger table read its ids whole, a tenth of a second on 4× national history."""
+    con.register("new_groups", pl.concat(groups).join(
+        files.select("submission_id", "file_name", "received_at"), on="submission_id", maintain_order="left"))
     run_sql(con, "report_groups")
     con.unregister("new_groups")
 

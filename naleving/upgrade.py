@@ -137,5 +137,5 @@ def fill_report_groups(con: duckdb.DuckDBPyConnection) -> None:
         validate.report_groups(report_type, con.sql(
             f"SELECT submission_id, contract_id, period_start, period_end, submitted_at FROM {report_type}_lines").pl())
         for report_type in LINE_COLUMNS
-    ])
+    ], con.sql("SELECT submission_id, file_name, received_at FROM submissions").pl())
     stages.rank_report_groups(con)
