@@ -19,7 +19,7 @@ import polars as pl
 
 from naleving import config, ingest, validate
 from naleving.archive import Archive
-from naleving.listing import FOLDERS, ReportFile, all_report_files, changed_report_files
+from naleving.listing import GONE, ReportFile, all_report_files, changed_report_files
 from naleving.read_ahead import read_ahead
 from naleving.register import load_register, register_files
 from naleving.warehouse import run_sql, transaction, transactions
@@ -105,16 +105,18 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
     that got new groups. `all_read` is called once the last file is read, while the last
     batches are still validated and stored."""
     in_full = every_file or _full_listing_due(con)
-    on_record = pl.DataFrame(schema=FOLDERS) if in_full else con.sql("SELECT * FROM folders_on_record ORDER BY folder").pl()
-    listed, folders = all_report_files(data_dir) if in_full else changed_report_files(data_dir, on_record)
+    if in_full:
+        listed, folders = all_report_files(data_dir)
+    else:
+        on_record = con.sql("SELECT * FROM folders_on_record ORDER BY folder").pl()
+        listed, folders = changed_report_files(data_dir, on_record)
     paths = con.execute("SELECT * FROM listed l ANTI JOIN files_on_record r "
                         "ON r.file_name = l.name AND r.size = l.size AND r.mtime_ns = l.mtime_ns ORDER BY name").pl()
     if in_full:
         log.info("Alle bestanden bekeken: %d, waarvan %d eerder geopend", listed.height, listed.height - paths.height)
     else:
-        log.info("Gewijzigde mappen: %d van %d, met %d bestanden, waarvan %d eerder geopend",
-                 folders.join(on_record, on=folders.columns, how="anti").height, folders.height,
-                 listed.height, listed.height - paths.height)
+        log.info("Mappen opnieuw bekeken: %d van %d, met %d bestanden, waarvan %d eerder geopend",
+                 folders.filter(pl.col("mtime_ns") != GONE).height, on_record.height, listed.height, listed.height - paths.height)
     # Of the ledger, only what decides on the files not on record: whether one came before under
     # its name and content, or under another name with its content.
     seen = set(con.execute("SELECT file_name, file_sha256 FROM submissions s SEMI JOIN paths p ON p.name = s.file_name").fetchall())
@@ -133,7 +135,7 @@ def receive_files(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str, a
                 ledgers.append(checked.ledger)
                 stored(checked.ledger["rows_received"].sum())
             rank_report_groups(con)
-            _record_folders(con, folders, in_full)
+            record_folders(con, folders, in_full)
     finally:
         con.execute("RESET threads")
     return pl.concat(ledgers)
@@ -144,10 +146,11 @@ def _full_listing_due(con: duckdb.DuckDBPyConnection) -> bool:
                        [config.now() - timedelta(days=FULL_LISTING_DAYS)]).fetchone()[0]
 
 
-def _record_folders(con: duckdb.DuckDBPyConnection, folders: pl.DataFrame, in_full: bool) -> None:
-    """Within the intake's last transaction: the folders as listed, and when every file was."""
+def record_folders(con: duckdb.DuckDBPyConnection, folders: pl.DataFrame, in_full: bool) -> None:
+    """Within the intake's last transaction: the folders as listed (Listing.folders), and when
+    every file was."""
     con.register("listed_folders", folders)
-    run_sql(con, "folders_on_record")
+    run_sql(con, "folders_on_record", every_folder=in_full, gone=GONE)
     con.unregister("listed_folders")
     if in_full:
         con.execute("INSERT INTO full_listings VALUES (?)", [config.now()])

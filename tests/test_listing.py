@@ -6,8 +6,8 @@ import time
 
 import polars as pl
 
-from naleving import listing
-from naleving.listing import FOLDERS, NOT_SETTLED, ReportFile, all_report_files, changed_report_files, listed_ahead, report_files
+from naleving import listing, stages, warehouse
+from naleving.listing import FOLDERS, GONE, NOT_SETTLED, ReportFile, all_report_files, changed_report_files, listed_ahead, report_files
 
 
 def _names(data_dir):
@@ -31,6 +31,14 @@ def _age_all(root, seconds_ago=3600):
 
 def _folders(listing):
     return dict(listing.folders.iter_rows())
+
+
+def _on_record(tmp_path, *listed):
+    """The folders on record once the intake has put the listings there: (listing, whether of every file), in order."""
+    with warehouse.connect(tmp_path / "naleving.duckdb") as con:
+        for listing, in_full in listed:
+            stages.record_folders(con, listing.folders, in_full)
+        return con.sql("SELECT * FROM folders_on_record ORDER BY folder").pl()
 
 
 def test_report_files_at_any_depth_in_order_without_hidden_ones(tmp_path):
@@ -107,9 +115,10 @@ def test_only_the_folders_whose_time_changed_are_listed_with_the_new_folders_und
     second = changed_report_files(tmp_path, first.folders)
     assert second.files["name"].to_list() == ["reports/a/q1.csv", "reports/a/q2.csv", "reports/c/2026/q1.csv", "reports/c/q1.csv"]
     assert report_files(tmp_path).filter(pl.col("name") == "reports/b/q1.csv")["size"].item() == 6  # a full listing sees it
-    folders = _folders(second)
-    assert folders["reports/b"] == _folders(first)["reports/b"] and folders["reports"] == _folders(first)["reports"]
+    folders = _folders(second)  # b and reports/ kept their time: only the others go on record again
+    assert set(folders) == {"reports/a", "reports/c", "reports/c/2026"}
     assert folders["reports/a"] == folders["reports/c"] == folders["reports/c/2026"] == NOT_SETTLED  # changed just now
+    assert dict(_on_record(tmp_path, (first, True), (second, False)).iter_rows()) == {**_folders(first), **folders}
 
 
 def test_a_folder_changed_just_now_is_listed_again_until_it_has_settled(tmp_path):
@@ -120,7 +129,7 @@ def test_a_folder_changed_just_now_is_listed_again_until_it_has_settled(tmp_path
     _age_all(tmp_path / "reports")
     settled = changed_report_files(tmp_path, first.folders)
     assert _folders(settled)["reports/a"] == (tmp_path / "reports" / "a").stat().st_mtime_ns
-    assert changed_report_files(tmp_path, settled.folders).files.is_empty()
+    assert changed_report_files(tmp_path, _on_record(tmp_path, (first, True), (settled, False))).files.is_empty()
 
 
 def test_a_folder_holding_a_file_written_just_now_is_listed_again(tmp_path):
@@ -139,7 +148,10 @@ def test_a_folder_gone_leaves_the_listing_and_its_files_with_it(tmp_path):
     (tmp_path / "reports" / "a" / "q1.csv").unlink()
     (tmp_path / "reports" / "a").rmdir()
     second = changed_report_files(tmp_path, first.folders)
-    assert set(_folders(second)) == {"reports", "reports/b"} and second.files.is_empty()
+    assert _folders(second)["reports/a"] == GONE and "reports/b" not in _folders(second) and second.files.is_empty()
+    assert _on_record(tmp_path, (first, True), (second, False))["folder"].to_list() == ["reports", "reports/b"]
+    full = all_report_files(tmp_path)  # a full listing leaves only what it listed
+    assert _on_record(tmp_path, (first, True), (full, True))["folder"].to_list() == ["reports", "reports/b"]
 
 
 def test_a_reports_folder_that_is_a_link_is_listed_and_its_time_followed(tmp_path):
