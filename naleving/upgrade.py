@@ -27,7 +27,8 @@ the ledger and then required. line_contributions and social_return_valued hold i
 are dropped and every contract is evaluated anew.
 Each person's valued lines are summed in person_totals; a warehouse without any gets those
 of its valued lines, once the views are made (after_views). valuation_starts, filled afresh
-by each evaluation, is made again with the latest period start before.
+by each evaluation, is made again with the latest period start before. person_totals without
+person_key, the number a person is looked up by, is dropped and summed again.
 """
 from __future__ import annotations
 
@@ -60,9 +61,10 @@ def before_schema(con: duckdb.DuckDBPyConnection) -> bool:
                                              "AND table_name IN ?", [["changed_contracts", *FORMERLY_KEYED]]).fetchall()]
     if "changed_contracts" in keyed:
         con.execute("DROP TABLE changed_contracts")
-    if con.execute("SELECT 1 FROM duckdb_columns() WHERE table_name = 'valuation_starts' "
-                   "HAVING count(*) > 0 AND NOT bool_or(column_name = 'last_start_before')").fetchall():
-        con.execute("DROP TABLE valuation_starts")
+    for table, column in (("valuation_starts", "last_start_before"), ("person_totals", "person_key")):
+        if con.execute("SELECT 1 FROM duckdb_columns() WHERE table_name = ? HAVING count(*) > 0 "
+                       "AND NOT bool_or(column_name = ?)", [table, column]).fetchall():
+            con.execute(f"DROP TABLE {table}")
     if "raw_records" in tables:
         if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'files_on_record'").fetchall():
             con.execute("""DELETE FROM files_on_record WHERE file_name IN
@@ -103,7 +105,8 @@ def after_schema(con: duckdb.DuckDBPyConnection, fill_groups: bool) -> None:
 def after_views(con: duckdb.DuckDBPyConnection) -> None:
     """Sum each person's valued lines if no sums are kept (new, or no valued lines yet)."""
     if not con.execute("SELECT 1 FROM person_totals LIMIT 1").fetchall():
-        con.execute("INSERT INTO person_totals SELECT * FROM person_sums('social_return_valued')")
+        con.execute("INSERT INTO person_totals BY NAME SELECT *, person_key(contract_id, person_ref) AS person_key "
+                    "FROM person_sums('social_return_valued')")
 
 
 def _arrival(con: duckdb.DuckDBPyConnection) -> None:

@@ -495,3 +495,21 @@ def test_a_warehouse_without_person_totals_sums_its_valued_lines_when_upgraded(w
         (3000, "2026-01-01")]
     assert run.status()["achieved"] == 3744
 
+
+def test_person_totals_without_the_key_people_are_looked_up_by_are_summed_again_when_upgraded(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(period=p, hours="1000") for p in ("2025-H1", "2025-H2", "2026-H1")])
+    world.run("2026-12-31")
+    con = duckdb.connect(str(world.warehouse))
+    con.execute("ALTER TABLE person_totals DROP COLUMN person_key")  # an earlier version looked people up by name
+    con.execute("UPDATE person_totals SET hours = 0")  # not kept: summed again from the valued lines
+    con.execute("UPDATE catalog_on_record SET code_version = 'an earlier version'")
+    con.close()
+    with warehouse.connect(world.warehouse) as con:
+        assert con.sql("SELECT person_ref, hours, person_key = person_key(contract_id, person_ref) FROM person_totals").fetchall() == [
+            ("P-1", 3000, True)]
+    world.report("b.csv", [sr_line(period="2026-H2", hours="1000")])
+    run = world.run("2026-12-31")
+    assert run.sql("SELECT hours_before FROM valuation_starts").rows() == [(3000,)]  # found by its key
+    assert run.status()["achieved"] == 3744
+

@@ -59,7 +59,7 @@ SELECT f.*, t.hours, t.last_start, f.first_line.period_start <= t.last_start AS 
 FROM (SELECT contract_id, person_ref, min(cap_order(period_start, period_end, submission_id, source_row)) AS first_line
       FROM marked_lines('social_return', 'social_return_lines_since', 'touched_groups')
       GROUP BY ALL) f
-LEFT JOIN person_totals t ON t.contract_id = f.contract_id AND t.person_ref IS NOT DISTINCT FROM f.person_ref;
+LEFT JOIN person_totals t ON t.person_key = person_key(f.contract_id, f.person_ref);
 -- Only those people's valued lines are read: those before the first touched line keep their
 -- value and are summed, the rest (valued_again) are valued again. Per person in one pass: the
 -- joined lines, 2.7× as many on 4× the history, are not written out.

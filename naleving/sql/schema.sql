@@ -129,9 +129,11 @@ CREATE TABLE IF NOT EXISTS valuation_starts (
 -- count toward the two-year cap and their latest period start. A night's new lines are mostly
 -- of a later period than all of a person's others: their hours before are these, and the
 -- valued lines are not read (changed_contracts.sql). Kept by each evaluation (person_totals.sql).
+-- A person is looked up by person_key (views.sql): a night reads that one column of every
+-- row, not the two names (on 4× national history, 5.3 M people: 0.04 s a lookup, not 0.18 s).
 CREATE TABLE IF NOT EXISTS person_totals (
     contract_id VARCHAR NOT NULL, person_ref VARCHAR, hours DOUBLE NOT NULL,
-    last_start DATE NOT NULL
+    last_start DATE NOT NULL, person_key UHUGEINT NOT NULL
 );
 
 -- Evaluation results: one row per run and commitment.

@@ -88,6 +88,9 @@ SELECT v.* FROM social_return_valued v
 LEFT JOIN valuation_starts s ON s.contract_id = v.contract_id AND s.person_ref IS NOT DISTINCT FROM v.person_ref
 WHERE v.received_at >= getvariable('lines_since')
   AND valued_anew(v.contract_id, cap_order(v.period_start, v.period_end, v.submission_id, v.source_row), s.first_line);
+-- A person (their contract and reference) as one number, for person_totals: md5 of both names,
+-- unambiguously joined; two people sharing one would take 2^64 people to be likely.
+CREATE OR REPLACE MACRO person_key(contract_id, person_ref) AS md5_number(to_json([contract_id, person_ref])::VARCHAR);
 -- Valued lines (shaped as social_return_valued, in the table named `valued`) summed per
 -- person: the hours they count toward the cap and their latest period start (person_totals).
 CREATE OR REPLACE MACRO person_sums(valued) AS TABLE
