@@ -512,4 +512,3 @@ def test_person_totals_without_the_key_people_are_looked_up_by_are_summed_again_
     run = world.run("2026-12-31")
     assert run.sql("SELECT hours_before FROM valuation_starts").rows() == [(3000,)]  # found by its key
     assert run.status()["achieved"] == 3744
-
