@@ -28,7 +28,7 @@ import polars as pl
 
 from naleving import config
 from naleving.columns import LINE_TABLES
-from naleving.warehouse import run_sql, sql_text
+from naleving.warehouse import run_sql, sql_text, transaction
 
 FORMAT = "naleving-evidence/6"  # 5: line_contributions without social return; 6: parts per file, not per contract
 MANIFEST = "manifest.json"
@@ -156,7 +156,8 @@ def publish(con: duckdb.DuckDBPyConnection, state_dir: Path, run_id: str) -> Sna
 
     con.execute("SET VARIABLE run_id = ?", [run_id])
     earlier = previous if previous is not None and previous.manifest().get("format") == FORMAT else None
-    _unpublished(con, earlier, sequence)
+    _unpublished(con, chain if earlier else [])
+    _index(con, earlier, sequence)
     files, tables = _linked_parts(con, earlier, staging)
     for table in TABLES:
         part, query = _part_query(table, sequence)
@@ -193,18 +194,25 @@ def publish(con: duckdb.DuckDBPyConnection, state_dir: Path, run_id: str) -> Sna
     return Snapshot(sequence, run_id, root / name)
 
 
-def _unpublished(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, sequence: int) -> None:
-    """Temp tables `unpublished` (submissions no earlier part holds) and `new_file_parts`
-    (the part that will hold each file's rows), from the previous snapshot's own files."""
-    ledger, index = (earlier.files("submissions"), earlier.files("file_parts")) if earlier else ([], [])
-    published = f"SELECT submission_id FROM read_parquet([{_sql_paths(ledger)}])" if ledger else \
-        "SELECT NULL::VARCHAR AS submission_id WHERE false"
+def _unpublished(con: duckdb.DuckDBPyConnection, chain: list[Snapshot]) -> None:
+    """Temp table `unpublished`: the submissions no earlier part holds. A snapshot publishes
+    every submission of its run and of the runs before it, so those of runs that published
+    none; all of them after a snapshot of an earlier format, which this one does not extend.
+    Reading the previous ledger parts for their ids instead read every submission ever sent."""
     con.execute("CREATE OR REPLACE TEMP TABLE unpublished AS SELECT submission_id FROM submissions "
-                f"WHERE submission_id NOT IN ({published})")
-    con.execute("CREATE OR REPLACE TEMP TABLE previous_parts AS " + (
-        f"SELECT contract_id, submission_id, sequence FROM read_parquet([{_sql_paths(index)}])" if index else
-        "SELECT NULL::VARCHAR AS contract_id, NULL::VARCHAR AS submission_id, NULL::INTEGER AS sequence WHERE false"))
-    run_sql(con, "file_parts", sequence=sequence)
+                "WHERE run_id NOT IN (SELECT unnest(?::VARCHAR[]))", [[s.run_id for s in chain]])
+
+
+def _index(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, sequence: int) -> None:
+    """part_index and the temp table `new_file_parts` (the files this snapshot's parts hold),
+    the index read again from the previous snapshot when the warehouse's is not its own."""
+    with transaction(con):
+        on_record = con.sql("SELECT sequence FROM part_index_sequence").fetchall()
+        if earlier is not None and on_record not in ([(earlier.sequence,)], [(sequence,)]):
+            con.execute("DELETE FROM part_index")
+            con.execute("INSERT INTO part_index SELECT contract_id, submission_id, sequence "
+                        f"FROM read_parquet([{_sql_paths(earlier.files('file_parts'))}])")
+        run_sql(con, "file_parts", sequence=sequence, afresh=earlier is None)
 
 
 def _part_query(table: str, sequence: int) -> tuple[str, str]:
@@ -213,10 +221,9 @@ def _part_query(table: str, sequence: int) -> tuple[str, str]:
         return _part_name(table, sequence), f"SELECT * FROM published_{table} SEMI JOIN unpublished USING (submission_id)"
     if table in FILE_PARTS:
         return _part_name(table, sequence), (
-            f"SELECT * FROM published_{table} SEMI JOIN (SELECT contract_id, submission_id FROM new_file_parts "
-            f"WHERE sequence = {sequence}) USING (contract_id, submission_id)")
+            f"SELECT * FROM published_{table} SEMI JOIN new_file_parts USING (contract_id, submission_id)")
     if table == "file_parts":
-        return "file_parts.parquet", "SELECT * FROM new_file_parts ORDER BY contract_id, submission_id"
+        return "file_parts.parquet", "SELECT * FROM part_index ORDER BY contract_id, submission_id"
     return f"{table}.parquet", f"SELECT * FROM published_{table}"
 
 
@@ -227,7 +234,7 @@ def _linked_parts(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, stag
     if earlier is None:
         return files, tables  # the first snapshot, or one of an earlier format: this one starts afresh
     listed = earlier.manifest()["files"]
-    sequences = [sequence for (sequence,) in con.sql("SELECT DISTINCT sequence FROM new_file_parts").fetchall()]
+    sequences = [sequence for (sequence,) in con.sql("SELECT DISTINCT sequence FROM part_index").fetchall()]
     referenced = {_part_name(table, sequence) for table in FILE_PARTS for sequence in sequences}
     for table in (*SUBMISSION_PARTS, *FILE_PARTS):
         for name in earlier.tables().get(table, []):

@@ -7,6 +7,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -14,7 +15,7 @@ from naleving import snapshots
 from naleving.archive import Archive
 from naleving.cli import main
 from naleving.verify import verify
-from world import World, rm_line, sr_line
+from world import Run, World, rm_line, sr_line
 
 
 @pytest.fixture
@@ -130,6 +131,64 @@ def test_a_snapshot_after_a_correction_holds_the_lines_valued_again_in_other_fil
     valued = "SELECT submission_id, source_row, hours_before, counted_hours FROM social_return_valued ORDER BY ALL"
     assert latest.read("social_return_valued").select("submission_id", "source_row", "hours_before", "counted_hours") \
         .sort(pl.all()).rows() == second.sql(valued).rows()
+
+
+def _nights_with_a_failed_publication(world: World, monkeypatch, failing: str) -> Run:
+    """Three nights, the second's publication cut short where `failing` (os.rename of the
+    staging folder, os.replace of LATEST) would land it; the third completes."""
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(submitted_at="2025-04-10")])
+    world.run("2026-11-29")
+    world.report("b.csv", [sr_line(period="2025-Q2", hours="50")])
+    real = getattr(os, failing)
+
+    def cut_short(source, target):
+        if failing == "rename" and ".staging-" in str(source) or failing == "replace" and Path(target).name == "LATEST":
+            raise OSError("de stroom viel uit")
+        return real(source, target)
+
+    monkeypatch.setattr(os, failing, cut_short)
+    with pytest.raises(OSError):
+        world.run("2026-11-30")
+    monkeypatch.undo()
+    world.report("c.csv", [sr_line(period="2025-Q3", hours="70")])
+    return world.run("2026-12-01")
+
+
+def _published_whole_and_once(world: World, last: Run) -> snapshots.Snapshot:
+    """The latest snapshot holds each file once and each file's valued lines as the warehouse does."""
+    latest = chain(world)[-1]
+    assert sorted(latest.read("submissions")["file_name"]) == ["reports/a.csv", "reports/b.csv", "reports/c.csv"]
+    valued = "SELECT submission_id, source_row, hours, counted_hours FROM social_return_valued ORDER BY ALL"
+    assert latest.read("social_return_valued").select("submission_id", "source_row", "hours", "counted_hours") \
+        .sort(pl.all()).rows() == last.sql(valued).rows()
+    assert verify(state(world)).problems == []
+    return latest
+
+
+def test_a_snapshot_that_never_landed_is_written_by_the_next_under_its_sequence(world, monkeypatch):
+    latest = _published_whole_and_once(world, _nights_with_a_failed_publication(world, monkeypatch, "rename"))
+    assert [s.sequence for s in chain(world)] == [1, 2]
+    assert sorted(latest.read("file_parts")["sequence"].to_list()) == [1, 2, 2]  # b.csv's rows too
+
+
+def test_a_snapshot_that_landed_before_its_run_failed_is_not_published_again(world, monkeypatch):
+    latest = _published_whole_and_once(world, _nights_with_a_failed_publication(world, monkeypatch, "replace"))
+    assert [s.sequence for s in chain(world)] == [1, 2, 3]
+    assert pl.read_parquet(latest.files("submissions")[-1])["file_name"].to_list() == ["reports/c.csv"]
+
+
+def test_an_index_the_warehouse_does_not_hold_is_read_from_the_last_snapshot(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(submitted_at="2025-04-10")])
+    world.report("b.csv", [sr_line(period="2025-Q2", hours="50")])
+    world.run("2026-11-29")
+    with duckdb.connect(str(world.warehouse)) as con:  # as a warehouse from before the index was kept
+        con.execute("DELETE FROM part_index; DELETE FROM part_index_sequence")
+    world.report("c.csv", [sr_line(period="2025-Q3", hours="70")])
+    files = dict(world.run("2026-12-01").sql("SELECT file_name, submission_id FROM submissions").rows())
+    assert sorted(chain(world)[-1].read("file_parts").select("submission_id", "sequence").rows()) == sorted(
+        [(files["reports/a.csv"], 1), (files["reports/b.csv"], 1), (files["reports/c.csv"], 2)])
 
 
 def test_manifests_form_a_hash_chain(two_nights):

@@ -1,18 +1,26 @@
 -- Which snapshot part holds the rows of each file (per contract) of the tables computed per
--- line (line_contributions, social_return_valued): this snapshot's for a file whose rows
--- were computed anew since the previous snapshot or unknown to it, the one the previous
--- index named otherwise. The files are those of the evaluated contracts' report groups.
--- Reads previous_parts (the previous snapshot's index) and unpublished (the submissions no
--- earlier part holds); variables: sequence. Sets lines_since (views.sql): the rows this
--- snapshot writes in parts are of files received since.
+-- line (line_contributions, social_return_valued), kept in part_index as the last snapshot
+-- published it: this snapshot's for a file whose rows were computed anew since
+-- (unpublished_files), the part named before otherwise. The files are those of the
+-- evaluated contracts' report groups; an evaluation computes every file it has not computed
+-- before, so besides the new ones only the files of contracts gone from the register change.
+-- Run in one transaction with part_index_sequence: a snapshot that never lands leaves the
+-- index of its own sequence, which the next attempt, under the same sequence, writes again.
+-- Variables: sequence; afresh, when no earlier index is on record: every file is this
+-- snapshot's. Reads unpublished (the submissions no earlier part holds). Sets lines_since
+-- (views.sql): the rows this snapshot writes in parts are of files received since.
+DELETE FROM part_index WHERE getvariable('afresh') OR contract_id NOT IN (SELECT contract_id FROM evaluated_contracts);
 CREATE OR REPLACE TEMP TABLE new_file_parts AS
-SELECT f.contract_id, f.submission_id,
-       CASE WHEN p.sequence IS NULL OR u.submission_id IS NOT NULL THEN getvariable('sequence')::INTEGER
-            ELSE p.sequence END AS sequence
-FROM (SELECT DISTINCT contract_id, submission_id FROM report_groups SEMI JOIN evaluated_contracts USING (contract_id)) f
-LEFT JOIN previous_parts p USING (contract_id, submission_id)
-LEFT JOIN unpublished_files u USING (contract_id, submission_id);
+SELECT contract_id, submission_id FROM unpublished_files SEMI JOIN evaluated_contracts USING (contract_id)
+UNION
+SELECT contract_id, submission_id FROM report_groups SEMI JOIN evaluated_contracts USING (contract_id)
+WHERE getvariable('afresh');
+DELETE FROM part_index i USING new_file_parts n
+WHERE i.contract_id = n.contract_id AND i.submission_id = n.submission_id;
+INSERT INTO part_index SELECT *, getvariable('sequence')::INTEGER AS sequence FROM new_file_parts;
+DELETE FROM part_index_sequence;
+INSERT INTO part_index_sequence VALUES (getvariable('sequence')::INTEGER);
 SET VARIABLE lines_since = (
     SELECT min(received_at) FROM submissions
     WHERE submission_id IN (SELECT submission_id FROM unpublished)
-       OR submission_id IN (SELECT submission_id FROM new_file_parts WHERE sequence = getvariable('sequence')::INTEGER));
+       OR submission_id IN (SELECT submission_id FROM new_file_parts));

@@ -173,6 +173,11 @@ CREATE TABLE IF NOT EXISTS evaluated_groups AS SELECT * FROM report_groups LIMIT
 -- last evidence snapshot: the next one writes their rows (file_parts.sql). No key: emptying
 -- a keyed table of a rebuild's files took a second.
 CREATE TABLE IF NOT EXISTS unpublished_files (submission_id VARCHAR NOT NULL, contract_id VARCHAR NOT NULL);
+-- The snapshot part that holds each of those files' rows, as the last snapshot published its
+-- index (file_parts.sql), and that snapshot's sequence: an index that is not, because the
+-- warehouse and the snapshots parted, is read again from the snapshot's own.
+CREATE TABLE IF NOT EXISTS part_index (contract_id VARCHAR NOT NULL, submission_id VARCHAR NOT NULL, sequence INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS part_index_sequence (sequence INTEGER NOT NULL);
 
 -- Findings keep their id across runs; status follows whether the last run derived them.
 CREATE TABLE IF NOT EXISTS findings (
