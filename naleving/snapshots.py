@@ -10,7 +10,8 @@ one and hard-links the earlier parts, so a night writes what is new, not the his
 Which lines a correction replaced is in report_groups; `attach` puts the mark back.
 Tables computed per line (line contributions, social-return valuation) are parts too: a
 snapshot writes the rows of the files (per contract) whose rows were computed anew since
-the previous one, and file_parts names the part that holds each file's current rows.
+the previous one, and a part of file_parts that names them: a file's current rows are in
+the part its latest entry names.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from naleving import config
 from naleving.columns import LINE_TABLES
 from naleving.warehouse import run_sql, sql_text, transaction
 
-FORMAT = "naleving-evidence/6"  # 5: line_contributions without social return; 6: parts per file, not per contract
+FORMAT = "naleving-evidence/7"  # 6: parts per file, not per contract; 7: file_parts in parts
 MANIFEST = "manifest.json"
 LATEST = "LATEST"
 NAME = re.compile(r"^(\d{6})-([0-9A-Za-z-]{1,64})$")
@@ -38,11 +39,12 @@ TABLE_NAME = re.compile(r"^[a-z_]{1,64}$")
 _PART_SEQUENCE = r"regexp_extract(s.filename, '-(\d{6})\.parquet$', 1)::INTEGER"  # <table>-NNNNNN.parquet
 SUBMISSION_PARTS = ("submissions", "quarantine", *LINE_TABLES)  # a part per snapshot: its new files
 FILE_PARTS = ("line_contributions", "social_return_valued")  # a part per snapshot: files whose rows were computed anew
+INDEX = "file_parts"  # a part per snapshot: those files, with that part's sequence
 COMPOSED = ("finding_evidence", "commitment_lines")  # views over stored tables (sql/*.sql)
 TABLES = (
     "submissions", "quarantine", "commitment_status", "findings", "stored_evidence", "runs",
     "contracts", "commitments", "block_values", "report_groups", *LINE_TABLES,
-    *FILE_PARTS, "last_evaluation", "file_parts",
+    *FILE_PARTS, "last_evaluation", INDEX,
 )
 DISPOSITIONS_DB = "dispositions.sqlite"
 
@@ -88,10 +90,12 @@ def attach(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
     """Views named after the published tables over the snapshot's files, as the warehouse
     shows them: the line tables with their `superseded` mark, finding_evidence whole."""
     for table, names in snapshot.tables().items():
-        stored = f"{table}_stored" if table in (*LINE_TABLES, *FILE_PARTS) else table
+        stored = f"{table}_stored" if table in (*LINE_TABLES, *FILE_PARTS, INDEX) else table
         files = _sql_paths(snapshot.path / name for name in names)
         named = ", filename = true" if table in FILE_PARTS else ""  # the part a row is in
         con.execute(f"CREATE OR REPLACE VIEW {stored} AS SELECT * FROM read_parquet([{files}]{named})")
+    con.execute(f"CREATE OR REPLACE VIEW {INDEX} AS "
+                f"SELECT contract_id, submission_id, max(sequence) AS sequence FROM {INDEX}_stored GROUP BY ALL")
     con.execute(sql_text("marked_lines"))
     for table, line_type in LINE_TABLES.items():
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM marked_lines('{line_type}', '{table}_stored')")
@@ -210,8 +214,8 @@ def _index(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, sequence: i
         on_record = con.sql("SELECT sequence FROM part_index_sequence").fetchall()
         if earlier is not None and on_record not in ([(earlier.sequence,)], [(sequence,)]):
             con.execute("DELETE FROM part_index")
-            con.execute("INSERT INTO part_index SELECT contract_id, submission_id, sequence "
-                        f"FROM read_parquet([{_sql_paths(earlier.files('file_parts'))}])")
+            con.execute("INSERT INTO part_index SELECT contract_id, submission_id, max(sequence) "
+                        f"FROM read_parquet([{_sql_paths(earlier.files(INDEX))}]) GROUP BY ALL")
         run_sql(con, "file_parts", sequence=sequence, afresh=earlier is None)
 
 
@@ -222,8 +226,8 @@ def _part_query(table: str, sequence: int) -> tuple[str, str]:
     if table in FILE_PARTS:
         return _part_name(table, sequence), (
             f"SELECT * FROM published_{table} SEMI JOIN new_file_parts USING (contract_id, submission_id)")
-    if table == "file_parts":
-        return "file_parts.parquet", "SELECT * FROM part_index ORDER BY contract_id, submission_id"
+    if table == INDEX:
+        return _part_name(table, sequence), f"SELECT *, {sequence} AS sequence FROM new_file_parts ORDER BY ALL"
     return f"{table}.parquet", f"SELECT * FROM published_{table}"
 
 
@@ -235,11 +239,11 @@ def _linked_parts(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, stag
         return files, tables  # the first snapshot, or one of an earlier format: this one starts afresh
     listed = earlier.manifest()["files"]
     sequences = [sequence for (sequence,) in con.sql("SELECT DISTINCT sequence FROM part_index").fetchall()]
-    referenced = {_part_name(table, sequence) for table in FILE_PARTS for sequence in sequences}
-    for table in (*SUBMISSION_PARTS, *FILE_PARTS):
+    referenced = {_part_name(table, sequence) for table in (*FILE_PARTS, INDEX) for sequence in sequences}
+    for table in (*SUBMISSION_PARTS, *FILE_PARTS, INDEX):
         for name in earlier.tables().get(table, []):
-            if table in FILE_PARTS and name not in referenced:
-                continue  # every file in it was computed anew since
+            if table not in SUBMISSION_PARTS and name not in referenced:
+                continue  # every file in it was computed anew since, and its index part named later parts
             try:
                 os.link(earlier.path / name, staging / name)
             except OSError:  # another file system, or no hard links: a copy holds the same bytes

@@ -117,6 +117,23 @@ def test_a_snapshot_writes_only_the_files_whose_rows_were_computed_anew(world):
         second.sql("SELECT * EXCLUDE (run_id) FROM counted_lines").sort("amount"))
 
 
+def test_a_contract_gone_from_the_register_takes_its_files_rows_out_of_the_next_snapshot(world):
+    world.contract().contract(contract_id="C-2").commitment().commitment(commitment_id="K-2", contract_id="C-2")
+    world.commitment(commitment_id="K-3", contract_id="C-2", kind="recycled_material", metric="percent", target="30")
+    world.report("c1.csv", [sr_line()])
+    world.report("c2.csv", [sr_line(contract_id="C-2", hours="70")])
+    world.report("m2.csv", [rm_line(contract_id="C-2")])
+    world.run("2026-11-29")
+    world.contracts.pop()
+    world.commitments = world.commitments[:1]
+    second = world.run("2026-11-30")
+    latest = chain(world)[-1]
+    assert latest.read("social_return_valued")["contract_id"].to_list() == ["C-1"]
+    assert latest.read("line_contributions").height == 0
+    assert second.sql("SELECT contract_id FROM social_return_valued UNION ALL SELECT contract_id FROM line_contributions") \
+        ["contract_id"].to_list() == ["C-1"]
+
+
 def test_a_snapshot_after_a_correction_holds_the_lines_valued_again_in_other_files(world):
     world.contract().commitment()
     world.report("a.csv", [sr_line(period="2025-H1", hours="1000", submitted_at="2025-07-05")])

@@ -1,17 +1,17 @@
 -- Which snapshot part holds the rows of each file (per contract) of the tables computed per
 -- line (line_contributions, social_return_valued), kept in part_index as the last snapshot
 -- published it: this snapshot's for a file whose rows were computed anew since
--- (unpublished_files), the part named before otherwise. The files are those of the
--- evaluated contracts' report groups; an evaluation computes every file it has not computed
--- before, so besides the new ones only the files of contracts gone from the register change.
+-- (unpublished_files), the part named before otherwise. An evaluation computes every file it
+-- has not computed before, so only those change; the files of a contract gone from the
+-- register too, their rows deleted: this snapshot's part names them without rows.
 -- Run in one transaction with part_index_sequence: a snapshot that never lands leaves the
 -- index of its own sequence, which the next attempt, under the same sequence, writes again.
 -- Variables: sequence; afresh, when no earlier index is on record: every file is this
 -- snapshot's. Reads unpublished (the submissions no earlier part holds). Sets lines_since
 -- (views.sql): the rows this snapshot writes in parts are of files received since.
-DELETE FROM part_index WHERE getvariable('afresh') OR contract_id NOT IN (SELECT contract_id FROM evaluated_contracts);
+DELETE FROM part_index WHERE getvariable('afresh');
 CREATE OR REPLACE TEMP TABLE new_file_parts AS
-SELECT contract_id, submission_id FROM unpublished_files SEMI JOIN evaluated_contracts USING (contract_id)
+SELECT contract_id, submission_id FROM unpublished_files
 UNION
 SELECT contract_id, submission_id FROM report_groups SEMI JOIN evaluated_contracts USING (contract_id)
 WHERE getvariable('afresh');

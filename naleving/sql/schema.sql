@@ -173,9 +173,9 @@ CREATE TABLE IF NOT EXISTS evaluated_groups AS SELECT * FROM report_groups LIMIT
 -- last evidence snapshot: the next one writes their rows (file_parts.sql). No key: emptying
 -- a keyed table of a rebuild's files took a second.
 CREATE TABLE IF NOT EXISTS unpublished_files (submission_id VARCHAR NOT NULL, contract_id VARCHAR NOT NULL);
--- The snapshot part that holds each of those files' rows, as the last snapshot published its
--- index (file_parts.sql), and that snapshot's sequence: an index that is not, because the
--- warehouse and the snapshots parted, is read again from the snapshot's own.
+-- The snapshot part that holds each evaluated file's rows (per contract), as the last snapshot
+-- published it (file_parts.sql), and that snapshot's sequence: an index that is not the last
+-- snapshot's, because the warehouse and the snapshots parted, is read again from its parts.
 CREATE TABLE IF NOT EXISTS part_index (contract_id VARCHAR NOT NULL, submission_id VARCHAR NOT NULL, sequence INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS part_index_sequence (sequence INTEGER NOT NULL);
 
