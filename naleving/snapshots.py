@@ -94,8 +94,7 @@ def attach(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
         files = _sql_paths(snapshot.path / name for name in names)
         named = ", filename = true" if table in FILE_PARTS else ""  # the part a row is in
         con.execute(f"CREATE OR REPLACE VIEW {stored} AS SELECT * FROM read_parquet([{files}]{named})")
-    con.execute(f"CREATE OR REPLACE VIEW {INDEX} AS "
-                f"SELECT contract_id, submission_id, max(sequence) AS sequence FROM {INDEX}_stored GROUP BY ALL")
+    con.execute(f"CREATE OR REPLACE VIEW {INDEX} AS {_latest_entries(f'{INDEX}_stored')}")
     con.execute(sql_text("marked_lines"))
     for table, line_type in LINE_TABLES.items():
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM marked_lines('{line_type}', '{table}_stored')")
@@ -214,9 +213,14 @@ def _index(con: duckdb.DuckDBPyConnection, earlier: Snapshot | None, sequence: i
         on_record = con.sql("SELECT sequence FROM part_index_sequence").fetchall()
         if earlier is not None and on_record not in ([(earlier.sequence,)], [(sequence,)]):
             con.execute("DELETE FROM part_index")
-            con.execute("INSERT INTO part_index SELECT contract_id, submission_id, max(sequence) "
-                        f"FROM read_parquet([{_sql_paths(earlier.files(INDEX))}]) GROUP BY ALL")
+            parts = f"read_parquet([{_sql_paths(earlier.files(INDEX))}])"
+            con.execute(f"INSERT INTO part_index {_latest_entries(parts)}")
         run_sql(con, "file_parts", sequence=sequence, afresh=earlier is None)
+
+
+def _latest_entries(index_parts: str) -> str:
+    """The index as it counts, from its parts' rows: each file's latest entry."""
+    return f"SELECT contract_id, submission_id, max(sequence) AS sequence FROM {index_parts} GROUP BY ALL"
 
 
 def _part_query(table: str, sequence: int) -> tuple[str, str]:
