@@ -275,4 +275,4 @@ def derive_findings(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) ->
     with transaction(con):
         run_sql(con, "overdue_periods", as_of=as_of)
         run_sql(con, "derive_findings", run_id=run_id, as_of=as_of)
-        run_sql(con, "apply_findings", run_id=run_id)
+        run_sql(con, "apply_findings", run_id=run_id, as_of=as_of)

@@ -4,9 +4,11 @@ Default world: contract C-1 runs 2025-01-01 – 2026-12-31, quarterly, grace 30 
 commitment K-1 is social_return, so social_return reports are needed.
 """
 import hashlib
+import shutil
 
 import pytest
 
+from naleving import stages, warehouse
 from world import rm_line, sr_line
 
 RECYCLED = {"kind": "recycled_material", "metric": "", "target": "20"}
@@ -279,6 +281,82 @@ def test_finding_no_longer_derived_is_resolved_by_the_run_that_resolved_it(world
     rows = second.sql("SELECT status, first_seen_run, last_seen_run, resolved_run FROM findings WHERE finding_id = ?", fid)
     assert rows.rows() == [("resolved", first.run_id, first.run_id, second.run_id)]
     assert overdue(second) == []
+
+
+def test_unsupported_claim_a_night_does_not_look_at_again_stays_open_and_is_seen_by_it(world):
+    world.contract().commitment(**RECYCLED)
+    world.report("rm.csv", [rm_line(recycled_tonnes="50", evidence_ref="")])
+    first = world.run("2025-04-20")
+    world.report("rm-q2.csv", [rm_line(period="2025-Q2")])  # another file, with evidence
+    second = world.run("2025-07-20")
+    fid = finding_id("unsupported_claim", submission_id(second, world, "rm.csv"), 2)
+    rows = second.sql("SELECT status, first_seen_run, last_seen_run FROM findings WHERE finding_id = ?", fid)
+    assert rows.rows() == [("open", first.run_id, second.run_id)]
+    assert evidence(second, fid) == {(file_sha(world, "rm.csv"), 2)}
+
+
+def test_unsupported_claim_counts_once_its_period_has_ended_without_a_new_file(world):
+    world.contract().commitment(**RECYCLED)
+    world.report("rm.csv", [rm_line(period="2025-Q2", recycled_tonnes="50", evidence_ref="")])  # sent early
+    first = world.run("2025-06-29")
+    assert first.open_findings("unsupported_claim").height == 0
+    second = world.run("2025-07-01")
+    fid = finding_id("unsupported_claim", submission_id(second, world, "rm.csv"), 2)
+    assert second.open_findings("unsupported_claim").select("finding_id", "first_seen_run").rows() == [(fid, second.run_id)]
+
+
+def test_unsupported_claim_is_resolved_by_a_run_as_of_before_its_period_ended_and_open_again_after(world):
+    world.contract().commitment(**RECYCLED)
+    world.report("rm.csv", [rm_line(recycled_tonnes="50", evidence_ref="")])
+    first = world.run("2025-04-20")
+    fid = finding_id("unsupported_claim", submission_id(first, world, "rm.csv"), 2)
+    second = world.run("2025-03-30")  # 2025-Q1 had not ended: the line does not count yet
+    assert second.sql("SELECT status, resolved_run FROM findings WHERE finding_id = ?", fid).rows() == [("resolved", second.run_id)]
+    third = world.run("2025-04-21")
+    rows = third.sql("SELECT status, first_seen_run, last_seen_run FROM findings WHERE finding_id = ?", fid)
+    assert rows.rows() == [("open", first.run_id, third.run_id)]
+
+
+def test_unsupported_claims_of_a_run_cut_short_before_its_findings_are_looked_at_by_the_next(world, monkeypatch):
+    world.contract().commitment(**RECYCLED)
+    world.report("rm.csv", [rm_line(recycled_tonnes="50", evidence_ref="", submitted_at="2025-04-10")])
+    first = world.run("2025-04-20")
+    fid = finding_id("unsupported_claim", submission_id(first, world, "rm.csv"), 2)
+    world.report("rm-correctie.csv", [rm_line(recycled_tonnes="50", evidence_ref="WB-9", submitted_at="2025-04-15")])
+
+    def cut_short(con, run_id, as_of):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(stages, "derive_findings", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        world.run("2025-04-21")  # evaluates the correction, which replaces rm.csv
+    monkeypatch.undo()
+    third = world.run("2025-04-21")  # no new files: its evaluation counts nothing again
+    assert third.sql("SELECT status, resolved_run FROM findings WHERE finding_id = ?", fid).rows() == [("resolved", third.run_id)]
+
+
+def test_findings_of_nights_that_look_again_at_what_changed_equal_those_of_looking_at_everything(world, tmp_path):
+    world.contract().commitment(**RECYCLED).commitment(commitment_id="K-2")
+    nights = [
+        ("2025-04-20", {"a.csv": [rm_line(recycled_tonnes="50", evidence_ref="", submitted_at="2025-04-10"),
+                                  rm_line(material="beton", recycled_tonnes="5", evidence_ref="")]}),
+        ("2025-06-29", {"b.csv": [rm_line(period="2025-Q2", recycled_tonnes="7", evidence_ref="")],
+                        "sr.csv": [sr_line(hours="-1")]}),
+        ("2025-07-02", {"a-correctie.csv": [rm_line(recycled_tonnes="50", evidence_ref="WB-9", submitted_at="2025-04-15")]}),
+        ("2025-03-30", {}),
+        ("2025-10-02", {"c.csv": [rm_line(period="2025-Q3", recycled_tonnes="9", evidence_ref="")]}),
+    ]
+    for as_of, files in nights:
+        for name, lines in files.items():
+            world.report(name, lines)
+        run = world.run(as_of)
+        everything = tmp_path / "everything.duckdb"
+        shutil.copy(world.warehouse, everything)
+        with warehouse.connect(everything) as con:
+            con.execute("DELETE FROM last_findings")  # as at a first derivation: every claim looked at
+            stages.derive_findings(con, run.run_id, run.sql("SELECT as_of FROM runs WHERE run_id = ?", run.run_id).item())
+            looked_at_all = con.sql("SELECT finding_id, status, detail FROM findings ORDER BY ALL").fetchall()
+        assert run.sql("SELECT finding_id, status, detail FROM findings ORDER BY ALL").rows() == looked_at_all, as_of
+        assert run.open_findings("unsupported_claim").height > 0 or as_of == "2025-03-30"
 
 
 # --- 4: evidence ------------------------------------------------------------------------------

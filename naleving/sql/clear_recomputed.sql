@@ -1,7 +1,7 @@
 -- Clears what an evaluation computes again (changed_contracts.sql): the valued lines of the
 -- changed contracts and of the touched people from their first touched line on, and the
 -- contributions and totals of the files it counts again; the next evidence snapshot writes
--- all these files' rows.
+-- all these files' rows, the next derivation of findings looks again at their claims.
 DELETE FROM social_return_valued WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
 DELETE FROM social_return_valued v USING valued_again a
 WHERE v.submission_id = a.submission_id AND v.source_row = a.source_row;
@@ -10,3 +10,4 @@ WHERE l.submission_id = f.submission_id AND l.contract_id = f.contract_id AND l.
 DELETE FROM file_totals t USING evaluated_files f
 WHERE t.submission_id = f.submission_id AND t.contract_id = f.contract_id;
 INSERT INTO unpublished_files SELECT * FROM evaluated_files EXCEPT SELECT * FROM unpublished_files;
+INSERT INTO unreviewed_files SELECT * FROM evaluated_files EXCEPT SELECT * FROM unreviewed_files;

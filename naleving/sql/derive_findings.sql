@@ -3,11 +3,25 @@
 -- A data_quality finding is about one file as received: derived once, by the first run
 -- that completes after the file arrived, and never resolved later (the file stays as it was).
 
--- Accepted, counted recycled lines that claim recycled tonnes without evidence.
+-- The unsupported claims whose finding this run may change, reviewed again: at the first
+-- derivation all; after it, those of the files evaluated since the last one (new, replaced
+-- or of a changed contract: unreviewed_files) and those whose period ended between the last
+-- one's date and this one's. A claim not reviewed holds as it did (apply_findings.sql): a
+-- night does not derive again every claim ever received, one per line.
+SET VARIABLE claims_from = (SELECT least(as_of, getvariable('as_of')::DATE) FROM last_findings);
+SET VARIABLE claims_until = (SELECT greatest(as_of, getvariable('as_of')::DATE) FROM last_findings);
+CREATE OR REPLACE TEMP TABLE reviewed_claims AS
+SELECT left(sha256('unsupported_claim|' || submission_id || '|' || source_row), 16) AS finding_id, *
+FROM (SELECT * FROM unsupported_claim_lines
+      WHERE getvariable('claims_from') IS NULL
+         OR period_end > getvariable('claims_from') AND period_end <= getvariable('claims_until')
+      UNION
+      SELECT * FROM unsupported_claim_lines SEMI JOIN unreviewed_files USING (submission_id, contract_id));
+
+-- Of those, the accepted, counted lines: they claim recycled tonnes without evidence.
 CREATE OR REPLACE TEMP TABLE unsupported_claims AS
-SELECT left(sha256('unsupported_claim|' || l.submission_id || '|' || l.source_row), 16) AS finding_id,
-       l.*, s.file_name, s.file_sha256
-FROM marked_lines('recycled_material', 'unsupported_claim_lines') l JOIN submissions s USING (submission_id)
+SELECT l.*, s.file_name, s.file_sha256
+FROM marked_lines('recycled_material', 'reviewed_claims') l JOIN submissions s USING (submission_id)
 WHERE NOT l.superseded AND l.period_end <= getvariable('as_of')::DATE;
 
 -- Files with refused or quarantined lines that have no data_quality finding yet.

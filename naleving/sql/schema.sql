@@ -179,6 +179,12 @@ CREATE TABLE IF NOT EXISTS unpublished_files (submission_id VARCHAR NOT NULL, co
 CREATE TABLE IF NOT EXISTS part_index (contract_id VARCHAR NOT NULL, submission_id VARCHAR NOT NULL, sequence INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS part_index_sequence (sequence INTEGER NOT NULL);
 
+-- The run and date of the last derivation of findings, and the files (per contract)
+-- evaluated since: the next derivation looks again at their unsupported claims only
+-- (derive_findings.sql). No key, as unpublished_files.
+CREATE TABLE IF NOT EXISTS last_findings (run_id VARCHAR, as_of DATE);
+CREATE TABLE IF NOT EXISTS unreviewed_files (submission_id VARCHAR NOT NULL, contract_id VARCHAR NOT NULL);
+
 -- Findings keep their id across runs; status follows whether the last run derived them.
 CREATE TABLE IF NOT EXISTS findings (
     finding_id VARCHAR PRIMARY KEY, kind VARCHAR, severity VARCHAR, contract_id VARCHAR,
