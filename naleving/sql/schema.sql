@@ -180,8 +180,9 @@ CREATE TABLE IF NOT EXISTS part_index (contract_id VARCHAR NOT NULL, submission_
 CREATE TABLE IF NOT EXISTS part_index_sequence (sequence INTEGER NOT NULL);
 
 -- The run and date of the last derivation of findings, and the files (per contract)
--- evaluated since: the next derivation looks again at their unsupported claims only
--- (derive_findings.sql). No key, as unpublished_files.
+-- evaluated since, without a key as unpublished_files: the next derivation looks again at
+-- their unsupported claims and those whose period ended between the two dates only
+-- (derive_findings.sql).
 CREATE TABLE IF NOT EXISTS last_findings (run_id VARCHAR, as_of DATE);
 CREATE TABLE IF NOT EXISTS unreviewed_files (submission_id VARCHAR NOT NULL, contract_id VARCHAR NOT NULL);
 
