@@ -25,8 +25,8 @@ def _suite_check(table: str, asset, query: str) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, naleving: Naleving) -> dg.AssetCheckResult:
         from naleving.quality import validate_table  # GX import is slow; only when a check runs
 
-        with naleving.connect(read_only=True) as con:
-            frame = con.execute(query, {"run_id": context.run.run_id}).pl()
+        con = naleving.connection()
+        frame = con.execute(query, {"run_id": context.run.run_id}).pl()
         report = validate_table(table, frame, naleving.state_dir / "gx_docs")
         return dg.AssetCheckResult(
             passed=report.success,

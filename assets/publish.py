@@ -12,13 +12,13 @@ from pipelines.resources import Naleving
 )
 def evidence_snapshot(context: dg.AssetExecutionContext, naleving: Naleving) -> dg.MaterializeResult:
     run_id = context.run.run_id
-    with naleving.connect() as con:
-        stages.finish_run(con, run_id, "completed")
-        try:
-            snapshot = snapshots.publish(con, naleving.state_dir, run_id)
-        except BaseException:
-            stages.finish_run(con, run_id, "failed")
-            raise
+    con = naleving.connection()
+    stages.finish_run(con, run_id, "completed")
+    try:
+        snapshot = snapshots.publish(con, naleving.state_dir, run_id)
+    except BaseException:
+        stages.finish_run(con, run_id, "failed")
+        raise
     manifest = snapshot.manifest()
     return dg.MaterializeResult(metadata={
         "snapshot": dg.MetadataValue.path(str(snapshot.path)),

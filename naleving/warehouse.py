@@ -34,18 +34,16 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, **variables: Any) -> None
 
 
 @contextmanager
-def connect(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse with its schema in place, and always close it."""
-    if not read_only:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only, config=SETTINGS)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), config=SETTINGS)
     try:
-        if not read_only:
-            # FSST made the stored ids ~18 % smaller but cost ~12 % of the CPU of storing a
-            # line. Set here: among the settings above DuckDB ignores it.
-            con.execute("SET disabled_compression_methods = 'fsst'")
-            if _catalog_version(con) != config.code_version():
-                _build_catalog(con)
+        # FSST made the stored ids ~18 % smaller but cost ~12 % of the CPU of storing a
+        # line. Set here: among the settings above DuckDB ignores it.
+        con.execute("SET disabled_compression_methods = 'fsst'")
+        if _catalog_version(con) != config.code_version():
+            _build_catalog(con)
         yield con
     finally:
         con.close()

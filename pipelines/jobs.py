@@ -1,4 +1,4 @@
-"""The nightly job: every asset, in order, in one process (they share one DuckDB file)."""
+"""The nightly job: every asset, in order, in one process (they share one connection to the DuckDB file)."""
 import dagster as dg
 
 nightly = dg.define_asset_job(

@@ -102,6 +102,25 @@ def test_cli_runs_the_job_and_prints_a_summary(world, capsys):
     assert "Toezeggingen:     1 — achter op schema (behind) 1" in out
 
 
+def test_the_job_opens_the_warehouse_once_and_closes_it_when_it_ends(world, monkeypatch):
+    world.contract().commitment()
+    world.report("r.csv", [sr_line()])
+    world.write_register()
+    opened = []
+    connect = warehouse.connect
+
+    def counted(path):
+        opened.append(path)
+        return connect(path)
+    monkeypatch.setattr(warehouse, "connect", counted)
+    config = {"data_dir": str(world.root), "warehouse": str(world.warehouse), "as_of": "2026-11-29"}
+    result = defs.resolve_job_def("nightly").execute_in_process(
+        run_config={"resources": {"naleving": {"config": config}}}, instance=dg.DagsterInstance.ephemeral())
+    assert result.success and opened == [str(world.warehouse)]
+    with duckdb.connect(str(world.warehouse), read_only=True) as con:  # another configuration: only once closed
+        assert con.sql("SELECT status FROM runs").fetchall() == [("completed",)]
+
+
 def test_the_findings_asset_shows_the_open_findings_first_by_severity(world, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(world.warehouse.parent / "dagster"))
     world.contract(end_date="2026-06-30").commitment()  # due and not met: breached
