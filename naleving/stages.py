@@ -258,6 +258,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.Dat
             run_sql(con, "social_return_valued", valuation_slices=slices, valuation_slice=part)
         run_sql(con, "person_totals")
         run_sql(con, "counted_lines", run_id=run_id, as_of=as_of)
+        run_sql(con, "commitment_totals", as_of=as_of)
         run_sql(con, "commitment_status", run_id=run_id, as_of=as_of)
     return con.execute("SELECT * FROM commitment_status WHERE run_id = ? ORDER BY commitment_id", [run_id]).pl()
 

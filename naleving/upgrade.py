@@ -29,6 +29,8 @@ Each person's valued lines are summed in person_totals; a warehouse without any 
 of its valued lines, once the views are made (after_views). valuation_starts, filled afresh
 by each evaluation, is made again with the latest period start before. person_totals without
 person_key, the number a person is looked up by, is dropped and summed again.
+Each commitment's file totals are summed in commitment_totals; a warehouse without any gets
+those of its file totals as of its last evaluation.
 """
 from __future__ import annotations
 
@@ -103,10 +105,15 @@ def after_schema(con: duckdb.DuckDBPyConnection, fill_groups: bool) -> None:
 
 
 def after_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Sum each person's valued lines if no sums are kept (new, or no valued lines yet)."""
+    """Sum each person's valued lines if no sums are kept (new, or no valued lines yet), and
+    each commitment's file totals as of the last evaluation's date likewise."""
     if not con.execute("SELECT 1 FROM person_totals LIMIT 1").fetchall():
         con.execute("INSERT INTO person_totals BY NAME SELECT *, person_key(contract_id, person_ref) AS person_key "
                     "FROM person_sums('social_return_valued')")
+    if not con.execute("SELECT 1 FROM commitment_totals LIMIT 1").fetchall():
+        con.execute("CREATE OR REPLACE TEMP VIEW counted_file_totals AS SELECT *, 1 AS sign FROM file_totals "
+                    "WHERE period_end <= (SELECT as_of FROM last_evaluation)")
+        con.execute("INSERT INTO commitment_totals SELECT * FROM commitment_sums('counted_file_totals')")
 
 
 def _arrival(con: duckdb.DuckDBPyConnection) -> None:

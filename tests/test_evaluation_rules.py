@@ -281,6 +281,45 @@ def test_commitment_totals_are_the_sums_of_their_counted_lines_over_runs(world):
     assert run.status("K-2")["achieved"] == pytest.approx(100 * (50 + 30) / 200)
 
 
+
+def test_commitment_totals_kept_night_by_night_equal_those_summed_from_every_file(world):
+    world.contract().commitment().commitment(commitment_id="K-2", scope="asfalt", target="20", **RECYCLED)
+    world.commitment(commitment_id="K-3", target="50", **ZERO_EMISSION)
+    counted_sums = """SELECT commitment_id, sum(amount), sum(numerator), sum(denominator) FROM counted_lines
+                      GROUP BY ALL ORDER BY ALL"""
+    nights = [
+        ("2025-12-31", {"sr.csv": [sr_line(period=p, hours="1000") for p in HALF_YEARS[:2]],
+                        "rm.csv": [rm_line(period="2025-Q1", submitted_at="2025-07-05"),
+                                   rm_line(period="2025-Q3", material="beton", submitted_at="2025-10-05")],
+                        "ze.csv": [ze_line(period="2025-Q2")]}),
+        ("2025-06-30", {}),                                                     # the date back: H2 and Q3 no longer count
+        ("2026-03-31", {"rm-q1.csv": [rm_line(period="2025-Q1", recycled_tonnes="50", submitted_at="2026-01-05")]}),
+        ("2026-06-30", {"sr-late.csv": [sr_line(period="2026-H1", hours="500")]}),
+    ]
+    for i, (as_of, files) in enumerate(nights):
+        for name, lines in files.items():
+            world.report(name, lines)
+        if i == 3:
+            world.commitments[1]["scope"] = "all"   # the register changes: its contract is counted anew
+            del world.commitments[2]                # and K-3 is gone
+        run = world.run(as_of)
+        status = run.sql("SELECT commitment_id, achieved, numerator, denominator FROM commitment_status "
+                         "WHERE run_id = ? ORDER BY ALL", run.run_id).rows()
+        sums = run.sql(counted_sums).rows()
+        assert _rounded((k, a if a is not None else 100 * n / d, n, d) for k, a, n, d in sums
+                        if k in {s[0] for s in status}) == _rounded(status), as_of
+        kept = run.sql("SELECT commitment_id, files, amount, numerator, denominator FROM commitment_totals ORDER BY ALL").rows()
+        assert kept == run.sql("""SELECT commitment_id, count(*), sum(amount::DECIMAL(38, 9)), sum(numerator::DECIMAL(38, 9)),
+                                         sum(denominator::DECIMAL(38, 9)) FROM file_totals
+                                  WHERE period_end <= ?::DATE GROUP BY ALL ORDER BY ALL""", as_of).rows(), as_of
+    assert [k for k, *_ in kept] == ["K-1", "K-2"]
+    assert run.status()["achieved"] == 2500 and run.status("K-2")["achieved"] == pytest.approx(100 * (50 + 30) / 200)
+
+
+def _rounded(rows) -> list[tuple]:
+    return [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
+
+
 # --- 3: which lines count -----------------------------------------------------------------
 
 

@@ -515,6 +515,19 @@ def test_a_warehouse_without_person_totals_sums_its_valued_lines_when_upgraded(w
     assert run.status()["achieved"] == 3744
 
 
+def test_a_warehouse_without_commitment_totals_sums_its_file_totals_when_upgraded(world):
+    world.contract().commitment()
+    world.report("a.csv", [sr_line(period=p, hours="1000") for p in ("2025-H1", "2025-H2", "2026-H1")])
+    world.run("2025-12-31")
+    con = duckdb.connect(str(world.warehouse))
+    con.execute("DROP TABLE commitment_totals")  # an earlier version summed every file's totals each night
+    con.execute("UPDATE catalog_on_record SET code_version = 'an earlier version'")
+    con.close()
+    with warehouse.connect(world.warehouse) as con:
+        assert con.sql("SELECT commitment_id, files, amount::DOUBLE FROM commitment_totals").fetchall() == [("K-1", 2, 2000)]
+    assert world.run("2026-06-30").status()["achieved"] == 3000
+
+
 def test_person_totals_without_the_key_people_are_looked_up_by_are_summed_again_when_upgraded(world):
     world.contract().commitment()
     world.report("a.csv", [sr_line(period=p, hours="1000") for p in ("2025-H1", "2025-H2", "2026-H1")])

@@ -1,5 +1,5 @@
 -- Every commitment evaluated as of a date (SPEC 3), appended for this run.
--- Adds up file_totals (counted_lines.sql), the counted lines summed per file; variables: run_id, as_of.
+-- Reads each commitment's totals as of the date (commitment_totals.sql); variables: run_id, as_of.
 INSERT INTO commitment_status BY NAME
 WITH params AS (
     SELECT getvariable('run_id') AS run_id, getvariable('as_of')::DATE AS as_of
@@ -10,16 +10,15 @@ WITH params AS (
            k.start_date AS start_date, coalesce(m.due_date, k.end_date) AS due,
            m.kind = 'social_return' AS cumulative
     FROM commitments m JOIN contracts k USING (contract_id)
-), totals AS (
-    SELECT commitment_id, sum(amount) AS amount, sum(numerator) AS numerator, sum(denominator) AS denominator
-    FROM file_totals, params WHERE period_end <= params.as_of GROUP BY commitment_id
 ), measured AS (
+    -- a social-return commitment counts amounts, a share numerators and denominators
     SELECT p.*, params.*,
-           t.numerator, t.denominator,
+           CASE WHEN NOT p.cumulative THEN t.numerator::DOUBLE END AS numerator,
+           CASE WHEN NOT p.cumulative THEN t.denominator::DOUBLE END AS denominator,
            -- rounded so that sums of decimals compare as a person would expect
            round(CASE
-               WHEN p.cumulative THEN coalesce(t.amount, 0)
-               WHEN t.denominator > 0 THEN 100 * t.numerator / t.denominator
+               WHEN p.cumulative THEN coalesce(t.amount::DOUBLE, 0)
+               WHEN t.denominator > 0 THEN 100 * t.numerator::DOUBLE / t.denominator::DOUBLE
            END, 6) AS achieved,
            CASE
                WHEN params.as_of < p.start_date THEN 0.0
@@ -27,7 +26,7 @@ WITH params AS (
                ELSE least(1.0, date_diff('day', p.start_date, params.as_of) / date_diff('day', p.start_date, p.due))
            END AS f
     FROM promised p CROSS JOIN params
-    LEFT JOIN totals t USING (commitment_id)
+    LEFT JOIN commitment_totals t USING (commitment_id)
 ), judged AS (
     SELECT *,
            CASE

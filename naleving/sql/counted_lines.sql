@@ -30,17 +30,19 @@ WHERE m.kind = 'zero_emission_equipment' AND NOT l.superseded
         WHEN '>=130'  THEN l.power_kw >= 130
       END;
 
--- What commitment_status adds up: the files' contributions (line_amounts, commitment_lines.sql)
--- summed per commitment and period end; a file's valued lines are summed before they meet
--- its contract's commitments, so fewer rows are joined and grouped than in line_amounts.
-INSERT INTO file_totals
+-- What a commitment's totals add up (commitment_totals.sql): the files' contributions
+-- (line_amounts, commitment_lines.sql) summed per commitment and period end; a file's valued
+-- lines are summed before they meet its contract's commitments, so fewer rows are joined and
+-- grouped than in line_amounts. Kept apart too, as the totals the evaluated files add.
+CREATE OR REPLACE TEMP TABLE new_file_totals AS
 WITH valued AS (
     SELECT contract_id, submission_id, period_end, sum(counted_hours) AS hours, sum(value_eur) AS value_eur
     FROM social_return_valued SEMI JOIN evaluated_files USING (submission_id, contract_id)
     WHERE received_at >= getvariable('lines_since')
     GROUP BY ALL
 )
-SELECT m.contract_id, v.submission_id, m.commitment_id, v.period_end, social_amount(m.metric, v.hours, v.value_eur), NULL, NULL
+SELECT m.contract_id, v.submission_id, m.commitment_id, v.period_end,
+       social_amount(m.metric, v.hours, v.value_eur) AS amount, NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator
 FROM commitments m JOIN valued v USING (contract_id)
 WHERE m.kind = 'social_return'
 UNION ALL
@@ -48,6 +50,7 @@ SELECT contract_id, submission_id, commitment_id, period_end, NULL, sum(numerato
 FROM line_contributions SEMI JOIN evaluated_files USING (submission_id, contract_id)
 WHERE received_at >= getvariable('lines_since')
 GROUP BY ALL;
+INSERT INTO file_totals SELECT * FROM new_file_totals;
 
 DELETE FROM evaluated_contracts WHERE contract_id IN (SELECT contract_id FROM changed_contracts);
 INSERT INTO evaluated_contracts SELECT * FROM contract_inputs SEMI JOIN changed_contracts USING (contract_id);

@@ -159,6 +159,14 @@ CREATE TABLE IF NOT EXISTS file_totals (
     contract_id VARCHAR, submission_id VARCHAR, commitment_id VARCHAR, period_end DATE,
     amount DOUBLE, numerator DOUBLE, denominator DOUBLE
 );
+-- Each commitment's file totals summed over the periods ended by the last evaluation's date
+-- (last_evaluation), kept as files are counted again and the date moves (commitment_totals.sql):
+-- what commitment_status reads instead of every file's totals. Exact decimals, so that taking
+-- away what was added leaves nothing behind; `files` counts the rows summed.
+CREATE TABLE IF NOT EXISTS commitment_totals (
+    commitment_id VARCHAR NOT NULL, files BIGINT NOT NULL,
+    amount DECIMAL(38, 9), numerator DECIMAL(38, 9), denominator DECIMAL(38, 9)
+);
 -- The fingerprint of each contract's inputs when its contributions were last computed.
 CREATE TABLE IF NOT EXISTS evaluated_contracts (contract_id VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL);
 -- The run and date of the last evaluation: what counted_lines is as of.

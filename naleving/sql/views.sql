@@ -97,6 +97,14 @@ CREATE OR REPLACE MACRO person_sums(valued) AS TABLE
 SELECT contract_id, person_ref, sum(person_hours(target_group, hours)) AS hours, max(period_start) AS last_start
 FROM query_table(valued) GROUP BY ALL;
 
+-- File totals (shaped as file_totals with a `sign`, in the table named `rows`) summed per
+-- commitment as commitment_totals keeps them: a row with sign 1 adds to its commitment's
+-- totals, one with sign -1 takes away.
+CREATE OR REPLACE MACRO commitment_sums(rows) AS TABLE
+SELECT commitment_id, sum(sign) AS files, sum(sign * amount::DECIMAL(38, 9)) AS amount,
+       sum(sign * numerator::DECIMAL(38, 9)) AS numerator, sum(sign * denominator::DECIMAL(38, 9)) AS denominator
+FROM query_table(rows) GROUP BY commitment_id;
+
 -- The published shape of every table of an evidence snapshot (SPEC 5 and the line tables).
 -- Variables: run_id, the run being published; lines_since, the arrival of the earliest file
 -- whose rows the snapshot writes (file_parts.sql): the tables kept in parts read from there.
