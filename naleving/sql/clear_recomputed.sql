@@ -7,12 +7,11 @@ DELETE FROM social_return_valued v USING valued_again a
 WHERE v.submission_id = a.submission_id AND v.source_row = a.source_row;
 DELETE FROM line_contributions l USING evaluated_files f
 WHERE l.submission_id = f.submission_id AND l.contract_id = f.contract_id AND l.received_at >= getvariable('lines_since');
--- What those files' totals added to their commitments' totals (commitment_totals.sql).
+-- Those files' totals are kept aside to take away from their commitments' totals
+-- (commitment_totals.sql), and deleted by row: the table's keys are read once.
 SET VARIABLE counted_as_of = (SELECT as_of FROM last_evaluation);
 CREATE OR REPLACE TEMP TABLE replaced_totals AS
-SELECT t.*, -1 AS sign FROM file_totals t SEMI JOIN evaluated_files USING (submission_id, contract_id)
-WHERE t.period_end <= getvariable('counted_as_of');
-DELETE FROM file_totals t USING evaluated_files f
-WHERE t.submission_id = f.submission_id AND t.contract_id = f.contract_id;
+SELECT t.rowid AS row_id, t.*, -1 AS sign FROM file_totals t SEMI JOIN evaluated_files USING (submission_id, contract_id);
+DELETE FROM file_totals WHERE rowid IN (SELECT row_id FROM replaced_totals);
 INSERT INTO unpublished_files SELECT * FROM evaluated_files EXCEPT SELECT * FROM unpublished_files;
 INSERT INTO unreviewed_files SELECT * FROM evaluated_files EXCEPT SELECT * FROM unreviewed_files;

@@ -5,7 +5,7 @@
 -- Only the touched commitments' rows are written; a night no longer sums every file's totals.
 -- Variable: as_of.
 CREATE OR REPLACE TEMP TABLE totals_changes AS
-SELECT * FROM replaced_totals
+SELECT * EXCLUDE (row_id) FROM replaced_totals WHERE period_end <= getvariable('counted_as_of')
 UNION ALL BY NAME
 SELECT *, 1 AS sign FROM new_file_totals WHERE period_end <= getvariable('as_of')::DATE
 UNION ALL BY NAME
