@@ -21,6 +21,7 @@ STAGES = [
     ("register: read + validate + store", "naleving/stages.py", "store_register", 2),
     ("intake: receive_files (read, validate, store)", "naleving/stages.py", "receive_files", 2),
     ("of which plain CSV files read together", "naleving/csv_batch.py", "read_csv_files", 3),
+    ("of which XLSX workbooks read together", "naleving/xlsx_batch.py", "read_xlsx_files", 3),
     ("of which other files one by one (read_table)", "naleving/readers.py", "read_table", 3),
     ("of which records as JSON (_records)", "naleving/ingest.py", "_records", 3),
     ("of which archiving originals (Archive.keep_pack)", "naleving/archive.py", "keep_pack", 3),

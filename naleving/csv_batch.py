@@ -4,29 +4,20 @@ gives for each of them.
 Reading file by file costs milliseconds of fixed work per file, minutes for a national
 history. Most files need no judgement: the header is their first line, no line is wider than
 the header and no quoted field spans lines. Those are split, parsed and cleaned here together,
-a whole chunk of files in one polars pass; every other file (XLSX, title blocks, ragged lines,
-unreadable bytes) is left to `read_table`, which knows how to judge it.
+a whole chunk of files in one polars pass; every other file (title blocks, ragged lines,
+unreadable bytes) is left to `read_table`, which knows how to judge it. XLSX files: xlsx_batch.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import polars as pl
 
-from naleving.columns import canonical_name
+from naleving.chunks import Chunk, split_by_header
 from naleving.readers import UnreadableFile, clean_cells, decode_text
 
 _QUOTED = r'"[^"]*"'
 
 
-@dataclass(frozen=True)
-class CsvChunk:
-    headers: dict[int, tuple[str, ...]]         # file (index into the chunk) -> its columns, for the files read here
-    lines: dict[tuple[str, ...], pl.DataFrame]  # header -> "file", "source_row", "decimal_comma", then its columns
-    left: set[int]                              # files for `read_table`
-
-
-def read_csv_files(contents: list[bytes], anchors: frozenset[str]) -> CsvChunk:
+def read_csv_files(contents: list[bytes], anchors: frozenset[str]) -> Chunk:
     """Read the plain CSV files among `contents` (each named *.csv): their data lines, grouped
     by header, cells stripped and empty -> null, as `read_table` would give them."""
     texts: dict[int, str] = {}
@@ -42,10 +33,10 @@ def read_csv_files(contents: list[bytes], anchors: frozenset[str]) -> CsvChunk:
     wider = pl.col("cells") > pl.col("cells").first().over("file")
     lines = lines.filter(~pl.col("file").is_in(lines.filter(odd_quotes | wider)["file"].implode()))
 
-    chunk = CsvChunk({}, {}, set())
+    chunk = Chunk({}, {}, set())
     for (semicolon,), part in lines.partition_by("semicolon", as_dict=True).items():
         if (grid := _parse(part, ";" if semicolon else ",")) is not None:
-            _by_header(grid, anchors, chunk)
+            split_by_header(grid, anchors, chunk)
     chunk.left.update(i for i in range(len(contents)) if i not in chunk.headers)
     return chunk
 
@@ -86,44 +77,3 @@ def _parse(lines: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
         return None
     keys = lines.select("file", "source_row", pl.lit(delimiter == ";").alias("decimal_comma"), pl.col("cells").alias("width"))
     return clean_cells(pl.concat([keys, grid], how="horizontal"), keys=tuple(keys.columns))
-
-
-def _by_header(grid: pl.DataFrame, anchors: frozenset[str], chunk: CsvChunk) -> None:
-    """Split the rows into each file's header and data; files whose header is plain go into
-    `chunk` by header."""
-    cells = grid.columns[4:]
-    is_header = pl.col("file").is_first_distinct()
-    header, data = grid.filter(is_header), grid.filter(~is_header)
-    labels = header.unpivot(index=["file", "width"], on=cells, variable_name="cell", value_name="label")
-    names = {label: canonical_name(label) for label in labels["label"].drop_nulls().unique()}
-    position = pl.col("cell").str.strip_prefix("c").cast(pl.Int64)
-    per_file = (
-        labels.with_columns(position.alias("position"), pl.col("label").replace_strict(names, default=None))
-        .sort("file", "position")
-        .group_by("file", maintain_order=True)
-        .agg(pl.col("label").drop_nulls().alias("names"),
-             pl.col("position").filter(pl.col("label").is_null()).min().fill_null(len(cells)).alias("named"),
-             pl.col("width").first())
-        .filter(pl.col("names").list.len() == pl.col("named"))
-    )
-    # Plain: named cells first, then only empty ones, and no data line reaching past the names.
-    # No line is wider than its file's header line, so only a header with empty cells after
-    # its names can have such a data line.
-    wide = per_file.filter(pl.col("width") > pl.col("named"))
-    if wide.height:
-        reach = _data_width(data.filter(pl.col("file").is_in(wide["file"].implode())), cells)
-        per_file = per_file.join(reach, on="file", how="left").filter(pl.col("reach").fill_null(0) <= pl.col("named"))
-    for (names_of_header,), files in per_file.group_by(pl.col("names").list.join("\x1f"), maintain_order=True):
-        columns = tuple(names_of_header.split("\x1f"))
-        if len(set(columns)) < len(columns) or not anchors <= set(columns):
-            continue  # a title block above the header, or a name used twice
-        chunk.headers.update(dict.fromkeys(files["file"], columns))
-        lines = data.filter(pl.col("file").is_in(files["file"].implode())).select(
-            "file", "source_row", "decimal_comma", *(pl.col(c).alias(n) for c, n in zip(cells, columns)))
-        chunk.lines[columns] = pl.concat([chunk.lines[columns], lines]) if columns in chunk.lines else lines
-
-
-def _data_width(data: pl.DataFrame, cells: list[str]) -> pl.DataFrame:
-    """Per file, how many cells its widest data line fills (up to its last non-empty cell)."""
-    last = pl.max_horizontal([pl.when(pl.col(c).is_not_null()).then(pl.lit(i + 1)) for i, c in enumerate(cells)])
-    return data.group_by("file").agg(last.max().alias("reach"))

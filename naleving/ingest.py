@@ -17,6 +17,7 @@ from collections import defaultdict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
@@ -28,6 +29,7 @@ from naleving.listing import SETTLED_NS, ReportFile
 from naleving.readers import RawTable, UnreadableFile, read_table
 from naleving.schemas import MASKED_BSN
 from naleving.validate import RAW_COLUMNS
+from naleving.xlsx_batch import read_xlsx_files
 
 # The column that tells a report's type (SPEC 1.4), and the columns each type needs.
 TYPE_MARKERS = {
@@ -153,16 +155,18 @@ def _classify(columns: list[str]) -> tuple[str | None, str | None]:
 def read_files(files: list[NewFile], received_at: datetime,
                workers: ThreadPoolExecutor) -> tuple[list[Submission], pl.DataFrame, list[pl.DataFrame]]:
     """Read new files into submissions, their records and their lines as read (`_records`); a
-    file that cannot be read is refused with the reason. Plain CSV files are read together, the others
-    one by one on `workers`."""
-    csv = [i for i, f in enumerate(files) if f.name.lower().endswith(".csv")]  # a path object per file cost more
-    chunk = read_csv_files([files[i].data for i in csv], ANCHORS)
+    file that cannot be read is refused with the reason. Plain CSV files are read together, and
+    XLSX workbooks; the others one by one on `workers`."""
     ids = [submission_id(f.name, f.sha256) for f in files]
-    headers = {csv[i]: columns for i, columns in chunk.headers.items()}
-    to_id = pl.col("file").replace_strict({i: ids[csv[i]] for i in chunk.headers}, return_dtype=pl.String)
-    read = [_records(lines.with_columns(to_id.alias("submission_id")).drop("file")) for lines in chunk.lines.values()]
-
-    alone = sorted({csv[i] for i in chunk.left} | set(range(len(files))) - set(csv))
+    headers, read, alone = {}, [], set(range(len(files)))
+    for suffix, read_together in ((".csv", read_csv_files), (".xlsx", partial(read_xlsx_files, workers=workers))):
+        among = [i for i, f in enumerate(files) if f.name.lower().endswith(suffix)]  # a path object per file cost more
+        chunk = read_together([files[i].data for i in among], ANCHORS)
+        headers |= {among[i]: columns for i, columns in chunk.headers.items()}
+        alone -= {among[i] for i in chunk.headers}
+        to_id = pl.col("file").replace_strict({i: ids[among[i]] for i in chunk.headers}, return_dtype=pl.String)
+        read += [_records(lines.with_columns(to_id.alias("submission_id")).drop("file")) for lines in chunk.lines.values()]
+    alone = sorted(alone)
     unreadable, by_header = {}, defaultdict(list)
     for i, table in zip(alone, workers.map(lambda i: _read_alone(files[i]), alone)):
         if isinstance(table, UnreadableFile):

@@ -125,16 +125,17 @@ def _parse_csv(numbered: pl.DataFrame, delimiter: str, width: int) -> pl.DataFra
 
 def _read_xlsx(data: bytes, anchors: frozenset[str]) -> RawTable:
     try:
-        grid = _xlsx_grid(data)
+        loads = xlsx_loads(data)
     except fastexcel.FastExcelError as exc:  # every fastexcel/calamine error derives from it
         raise UnreadableFile("geen geldig Excel-bestand") from exc
-    grid = clean_cells(grid)
+    grid = clean_cells(loads.select("source_row", *xlsx_cells(xlsx_width(loads))))
     frame, header_row = _apply_header(grid, _anchor_row(grid, anchors) or 0)
     return RawTable(frame, False, None, None, header_row)
 
 
-def _xlsx_grid(data: bytes) -> pl.DataFrame:
-    """First sheet as text, one cell at a time by its own Excel type.
+def xlsx_loads(data: bytes) -> pl.DataFrame:
+    """The first sheet loaded once per type, side by side: source_row, then s<i>, f<i>, t<i>,
+    the string, float and datetime loads of sheet column i (`xlsx_cells` makes them text).
 
     fastexcel converts a whole column to one dtype, and its string rendering of numbers keeps
     only 9 decimals (3.14159265358979 -> "3.141592654"). So the sheet is loaded once per dtype
@@ -148,20 +149,24 @@ def _xlsx_grid(data: bytes) -> pl.DataFrame:
         reader.load_sheet(0, header_row=None, skip_rows=0, dtypes=dtype).to_polars()
         for dtype in ("string", "float", "datetime")
     ]
-    # One wide frame: s<i>, f<i>, t<i> are the three loads of sheet column i.
     wide = pl.concat(
         [load.rename({c: f"{k}{i}" for i, c in enumerate(load.columns)}) for k, load in zip("sft", loads)],
         how="horizontal",
     )
-    return wide.select(_grid_columns(loads[0].width))
+    return wide.insert_column(0, pl.Series("source_row", range(1, wide.height + 1), dtype=pl.Int64))
+
+
+def xlsx_width(loads: pl.DataFrame) -> int:
+    """How many sheet columns `xlsx_loads` loaded."""
+    return (loads.width - 1) // 3
 
 
 @functools.cache
-def _grid_columns(width: int) -> tuple[pl.Expr, ...]:
-    """source_row and the text of each of `width` sheet columns: built once per width (building
-    the expressions took longer than running them on a supplier's sheet of a few hundred rows)."""
-    cells = (_cell_text(*(pl.col(f"{k}{i}") for k in "sft")).alias(f"c{i}") for i in range(width))
-    return (pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"), *cells)
+def xlsx_cells(width: int) -> tuple[pl.Expr, ...]:
+    """The text of each of `width` sheet columns (c0, c1, …) from their loads (`xlsx_loads`):
+    built once per width (building the expressions took longer than running them on a
+    supplier's sheet of a few hundred rows)."""
+    return tuple(_cell_text(*(pl.col(f"{k}{i}") for k in "sft")).alias(f"c{i}") for i in range(width))
 
 
 def _cell_text(s: pl.Expr, f: pl.Expr, t: pl.Expr) -> pl.Expr:
