@@ -22,7 +22,7 @@ from naleving.archive import Archive
 from naleving.listing import GONE, ReportFile, all_report_files, changed_report_files
 from naleving.read_ahead import read_ahead
 from naleving.register import load_register, register_files
-from naleving.warehouse import run_sql, transaction, transactions
+from naleving.warehouse import drop_temp_tables, run_sql, transaction, transactions
 
 FILES_ON_RECORD = {"file_name": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "file_sha256": pl.String}
 REGISTER_ON_RECORD = {"file_name": pl.String, "file_sha256": pl.String, "code_version": pl.String}
@@ -267,6 +267,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> pl.Dat
         run_sql(con, "counted_lines", run_id=run_id, as_of=as_of)
         run_sql(con, "commitment_totals", as_of=as_of)
         run_sql(con, "commitment_status", run_id=run_id, as_of=as_of)
+    drop_temp_tables(con)
     return con.execute("SELECT * FROM commitment_status WHERE run_id = ? ORDER BY commitment_id", [run_id]).pl()
 
 
@@ -284,3 +285,4 @@ def derive_findings(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) ->
         run_sql(con, "overdue_periods", as_of=as_of)
         run_sql(con, "derive_findings", run_id=run_id, as_of=as_of)
         run_sql(con, "apply_findings", run_id=run_id, as_of=as_of)
+    drop_temp_tables(con)

@@ -75,6 +75,13 @@ def _build_catalog(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO catalog_on_record VALUES (?)", [config.code_version()])
 
 
+def drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temporary tables a stage made: the run's one connection would hold them, in
+    memory, until the run ends (a rebuild's hold a row for every file)."""
+    for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall():
+        con.execute(f'DROP TABLE temp."{name}"')
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """All or nothing: a failed stage leaves the warehouse as it was."""

@@ -121,6 +121,23 @@ def test_the_job_opens_the_warehouse_once_and_closes_it_when_it_ends(world, monk
         assert con.sql("SELECT status FROM runs").fetchall() == [("completed",)]
 
 
+def test_the_evaluation_and_the_findings_leave_no_temporary_tables_on_the_runs_connection(world):
+    world.contract().commitment()
+    world.report("r.csv", [sr_line()])
+    world.report("rm.csv", [rm_line(recycled_tonnes="5", evidence_ref="")])
+    world.write_register()
+    temporary = "SELECT table_name FROM duckdb_tables() WHERE temporary"
+    with warehouse.connect(world.warehouse) as con:
+        stages.start_run(con, "r1", date(2026, 11, 30), world.root)
+        stages.store_register(con, world.root, world.archive)
+        stages.receive_files(con, world.root, "r1", world.archive)
+        stages.evaluate(con, "r1", date(2026, 11, 30))
+        assert con.execute(temporary).fetchall() == []
+        stages.derive_findings(con, "r1", date(2026, 11, 30))
+        assert con.execute(temporary).fetchall() == []
+        assert con.execute("SELECT count(*) FROM findings").fetchone()[0] > 0
+
+
 def test_the_findings_asset_shows_the_open_findings_first_by_severity(world, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(world.warehouse.parent / "dagster"))
     world.contract(end_date="2026-06-30").commitment()  # due and not met: breached
