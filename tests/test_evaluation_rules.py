@@ -95,6 +95,19 @@ def test_block_table_ids_and_codes_match_case_insensitively(world):
     assert world.run("2025-12-31").status()["achieved"] == pytest.approx(2000)
 
 
+def test_valuation_the_same_bonus_codes_are_worth_what_each_contracts_own_table_says(world):
+    world.block_value("rotterdam-2025", "participatiewet", "group", "18720")
+    world.block_value("rotterdam-2025", "50plus", "bonus", "9360")
+    world.contract().commitment(metric="eur", target="5000")
+    world.contract(contract_id="C-2", block_table="rotterdam-2025")
+    world.commitment(commitment_id="K-2", contract_id="C-2", metric="eur", target="5000")
+    world.report("sr.csv", [sr_line(hours="100", bonus="50plus"), sr_line(contract_id="C-2", hours="100", bonus="50plus"),
+                            sr_line(person_ref="P-2", hours="100")])
+    run = world.run("2025-12-31")
+    assert run.status("K-1")["achieved"] == pytest.approx(100 * (40000 + 10000) / 1872 + 100 * 40000 / 1872)
+    assert run.status("K-2")["achieved"] == pytest.approx(100 * (18720 + 9360) / 1872)
+
+
 HALF_YEARS = ["2025-H1", "2025-H2", "2026-H1", "2026-H2"]
 
 

@@ -52,12 +52,14 @@ WITH current_lines AS (  -- the columns valuation needs
     FROM marked_lines('social_return', 'social_return_lines_since', 'valuation_groups') l JOIN contracts c USING (contract_id)
     LEFT JOIN valuation_starts s ON s.contract_id = l.contract_id AND s.person_ref IS NOT DISTINCT FROM l.person_ref
     WHERE NOT l.superseded AND valued_anew(l.contract_id, cap_order(l.period_start, l.period_end, l.submission_id, l.source_row), s.first_line)
-), bonus_codes AS (
-    SELECT submission_id, source_row, block_table, unnest(string_split(bonus, '|')) AS code
-    FROM current_lines WHERE bonus IS NOT NULL
 ), bonus_value AS (
-    SELECT b.submission_id, b.source_row, sum(v.value_eur_per_year) AS value_eur_per_year
-    FROM bonus_codes b JOIN block_values v ON v.table_id = b.block_table AND v.code = b.code AND v.kind = 'bonus'
+    -- Each set of bonus codes the lines carry, valued with each valuation table: few rows to
+    -- join, where valuing each line's codes apart joined the lines twice (national: 8 M lines,
+    -- 3 sets of codes; the valuation 5.9 → 5.3 s, the same value for every line).
+    SELECT v.table_id AS block_table, b.bonus, sum(v.value_eur_per_year) AS value_eur_per_year
+    FROM (SELECT bonus, unnest(string_split(bonus, '|')) AS code
+          FROM (SELECT DISTINCT bonus FROM social_return_lines_since WHERE bonus IS NOT NULL)) b
+    JOIN block_values v ON v.code = b.code AND v.kind = 'bonus'
     GROUP BY ALL
 ), capped AS (
     SELECT l.*,
@@ -75,7 +77,7 @@ SELECT c.submission_id, c.source_row, c.contract_id, c.person_ref, c.period_star
        END AS value_eur, c.received_at
 FROM (SELECT *, greatest(0, least(person_hours, 3744 - hours_before)) AS counted_hours FROM capped) c
 LEFT JOIN block_values g ON g.table_id = c.block_table AND g.code = c.target_group AND g.kind = 'group'
-LEFT JOIN bonus_value b USING (submission_id, source_row);
+LEFT JOIN bonus_value b ON b.block_table = c.block_table AND b.bonus = c.bonus;
 
 -- The valuation of the last evaluation, kept as a table and recomputed only for the contracts
 -- whose inputs changed (counted_lines.sql): the window over a person's history is costly.
