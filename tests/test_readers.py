@@ -12,6 +12,7 @@ import xlsxwriter
 
 from naleving.parsing import number
 from naleving.readers import RawTable, UnreadableFile, read_table
+from workbooks import xlsx_bytes
 
 ANCHORS = frozenset({"contract_id", "supplier_kvk"})
 
@@ -23,19 +24,9 @@ def read_file(tmp_path: Path, content: bytes, name: str = "report.csv") -> RawTa
 
 
 def read_xlsx(tmp_path: Path, cells: dict[tuple[int, int], object], name: str = "report.xlsx") -> RawTable:
-    """`cells` maps (excel_row, column_index) to a value; dates get a date format."""
+    """`cells` maps (excel_row, column_index) to a value (workbooks.xlsx_bytes)."""
     path = tmp_path / name
-    workbook = xlsxwriter.Workbook(path)
-    sheet = workbook.add_worksheet()
-    date_format = workbook.add_format({"num_format": "dd-mm-yyyy hh:mm:ss"})
-    for (row, col), value in cells.items():
-        if isinstance(value, dt.datetime):
-            sheet.write_datetime(row - 1, col, value, date_format)
-        elif isinstance(value, str):
-            sheet.write_string(row - 1, col, value)  # keeps '01234567' text, not a number
-        else:
-            sheet.write(row - 1, col, value)
-    workbook.close()
+    path.write_bytes(xlsx_bytes(cells))
     return read_table(path.read_bytes(), path.name, ANCHORS)
 
 

@@ -1,16 +1,15 @@
 """XLSX workbooks read together give exactly what reading each alone gives; the others are left to it."""
 import datetime as dt
-import io
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
 import pytest
-import xlsxwriter
 
 from naleving.ingest import ANCHORS
 from naleving.readers import read_table
 from naleving.xlsx_batch import read_xlsx_files
+from workbooks import xlsx_bytes
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "reports"
 HEADER = ["contract_id", "supplier_kvk", "period", "person_ref", "target_group", "hours"]
@@ -35,24 +34,8 @@ WORKBOOKS = {  # (excel_row, column) -> value
 LEFT = {"nameless_column", "twice_named", "no_anchors", "empty_sheet", "not_a_workbook"}
 
 
-def workbook(cells: dict[tuple[int, int], object]) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet()
-    when = book.add_format({"num_format": "dd-mm-yyyy hh:mm:ss"})
-    for (row, col), value in cells.items():
-        if isinstance(value, dt.datetime):
-            sheet.write_datetime(row - 1, col, value, when)
-        elif isinstance(value, str):
-            sheet.write_string(row - 1, col, value)
-        else:
-            sheet.write(row - 1, col, value)
-    book.close()
-    return out.getvalue()
-
-
 def contents() -> dict[str, bytes]:
-    return {name: workbook(cells) for name, cells in WORKBOOKS.items()} | {"not_a_workbook": b"<!DOCTYPE html><html></html>"}
+    return {name: xlsx_bytes(cells) for name, cells in WORKBOOKS.items()} | {"not_a_workbook": b"<!DOCTYPE html><html></html>"}
 
 
 def read_together(files: dict[str, bytes]) -> tuple[dict[str, pl.DataFrame], set[str]]:
