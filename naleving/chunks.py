@@ -20,6 +20,8 @@ def split_by_header(grid: pl.DataFrame, anchors: frozenset[str], chunk: Chunk) -
     """Split the rows (file, source_row, decimal_comma, width, then cells c0, c1, …; each
     file's header row first) into each file's header and data; files whose header is plain
     go into `chunk` by header."""
+    if grid.is_empty():
+        return
     cells = grid.columns[4:]
     is_header = pl.col("file").is_first_distinct()
     header, data = grid.filter(is_header), grid.filter(~is_header)

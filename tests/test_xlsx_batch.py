@@ -1,12 +1,13 @@
 """XLSX workbooks read together give exactly what reading each alone gives; the others are left to it."""
 import datetime as dt
+from datetime import datetime
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from naleving.ingest import ANCHORS
+from naleving.ingest import ANCHORS, NewFile, read_files
 from naleving.readers import read_table
 from naleving.xlsx_batch import read_xlsx_files
 from workbooks import xlsx_bytes
@@ -67,6 +68,11 @@ def test_workbooks_that_need_judgement_are_left_to_read_table():
     assert left == LEFT
 
 
+@pytest.mark.parametrize("name", sorted(LEFT))
+def test_a_chunk_of_one_workbook_that_needs_judgement_leaves_it_to_read_table(name):
+    assert read_together({name: contents()[name]}) == ({}, {name})
+
+
 @pytest.mark.parametrize("chunk_size", [1, 3, 64])
 def test_sample_workbooks_read_together_as_each_alone(chunk_size):
     paths = sorted(SAMPLE.rglob("*.xlsx"))
@@ -79,3 +85,11 @@ def test_sample_workbooks_read_together_as_each_alone(chunk_size):
         assert len(lines) + len(left) == len(names[start:start + chunk_size])
         read += len(lines)
     assert read == len(paths) - 1  # all but the portal page saved as .xlsx
+
+
+def test_a_night_of_one_empty_workbook_refuses_it_as_read_alone_would():
+    data = contents()["empty_sheet"]
+    with ThreadPoolExecutor(2) as workers:
+        submissions, records, _ = read_files([NewFile("leeg.xlsx", "0" * 64, data)], datetime(2026, 12, 1), workers)
+    assert [(s.status, s.refusal_reason) for s in submissions] == [("refused", "unreadable:geen kopregel gevonden")]
+    assert records.height == 0
