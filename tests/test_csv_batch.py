@@ -4,9 +4,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from chunk_support import as_read_alone, by_file
 from naleving.csv_batch import read_csv_files
 from naleving.ingest import ANCHORS
-from naleving.readers import read_table
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "reports"
 HEADER = "contract_id,supplier_kvk,period,person_ref,target_group,hours"
@@ -39,20 +39,8 @@ def contents() -> dict[str, bytes]:
     return found
 
 
-def as_read_alone(data: bytes, name: str) -> pl.DataFrame:
-    table = read_table(data, name, ANCHORS)
-    return table.frame.with_columns(pl.lit(table.decimal_comma).alias("decimal_comma"))
-
-
 def read_together(files: dict[str, bytes]) -> tuple[dict[str, pl.DataFrame], set[str]]:
-    names = list(files)
-    chunk = read_csv_files(list(files.values()), ANCHORS)
-    lines = {
-        names[i]: chunk.lines[columns].filter(pl.col("file") == i).drop("file")
-        .select("source_row", *columns, "decimal_comma")
-        for i, columns in chunk.headers.items()
-    }
-    return lines, {names[i] for i in chunk.left}
+    return by_file(read_csv_files(list(files.values()), ANCHORS), list(files))
 
 
 def test_plain_files_read_together_as_each_alone():

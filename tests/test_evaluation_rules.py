@@ -294,7 +294,6 @@ def test_commitment_totals_are_the_sums_of_their_counted_lines_over_runs(world):
     assert run.status("K-2")["achieved"] == pytest.approx(100 * (50 + 30) / 200)
 
 
-
 def test_commitment_totals_kept_night_by_night_equal_those_summed_from_every_file(world):
     world.contract().commitment().commitment(commitment_id="K-2", scope="asfalt", target="20", **RECYCLED)
     world.commitment(commitment_id="K-3", target="50", **ZERO_EMISSION)

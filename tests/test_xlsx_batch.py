@@ -1,14 +1,14 @@
 """XLSX workbooks read together give exactly what reading each alone gives; the others are left to it."""
 import datetime as dt
-from datetime import datetime
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from chunk_support import as_read_alone, by_file
 from naleving.ingest import ANCHORS, NewFile, read_files
-from naleving.readers import read_table
 from naleving.xlsx_batch import read_xlsx_files
 from workbooks import xlsx_bytes
 
@@ -40,19 +40,8 @@ def contents() -> dict[str, bytes]:
 
 
 def read_together(files: dict[str, bytes]) -> tuple[dict[str, pl.DataFrame], set[str]]:
-    names = list(files)
     with ThreadPoolExecutor(2) as workers:
-        chunk = read_xlsx_files(list(files.values()), ANCHORS, workers)
-    lines = {
-        names[i]: chunk.lines[columns].filter(pl.col("file") == i).drop("file").select("source_row", *columns, "decimal_comma")
-        for i, columns in chunk.headers.items()
-    }
-    return lines, {names[i] for i in chunk.left}
-
-
-def as_read_alone(data: bytes, name: str) -> pl.DataFrame:
-    table = read_table(data, name, ANCHORS)
-    return table.frame.with_columns(pl.lit(table.decimal_comma).alias("decimal_comma"))
+        return by_file(read_xlsx_files(list(files.values()), ANCHORS, workers), list(files))
 
 
 def test_workbooks_read_together_as_each_alone():
