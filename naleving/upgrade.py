@@ -114,6 +114,7 @@ def after_views(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("CREATE OR REPLACE TEMP VIEW counted_file_totals AS SELECT *, 1 AS sign FROM file_totals "
                     "WHERE period_end <= (SELECT as_of FROM last_evaluation)")
         con.execute("INSERT INTO commitment_totals SELECT * FROM commitment_sums('counted_file_totals')")
+        con.execute("DROP VIEW counted_file_totals")  # commitment_sums takes a name; the view served it only
 
 
 def _arrival(con: duckdb.DuckDBPyConnection) -> None:

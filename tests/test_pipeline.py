@@ -121,6 +121,24 @@ def test_the_job_opens_the_warehouse_once_and_closes_it_when_it_ends(world, monk
         assert con.sql("SELECT status FROM runs").fetchall() == [("completed",)]
 
 
+@pytest.mark.parametrize("store_lines, checkpointed", [(2, True), (3, False)])
+def test_an_intake_of_store_lines_or_more_checkpoints_the_lines_it_stored(world, monkeypatch, store_lines, checkpointed):
+    # A big intake's transactions leave blocks to fall free at the next checkpoint; taken at
+    # once, the evaluation's tables reuse them. What shows it: the log is folded into the file.
+    monkeypatch.setattr(stages, "STORE_LINES", store_lines)
+    world.contract().commitment()
+    world.report("r.csv", [sr_line(person="P-1"), sr_line(person="P-2")])
+    world.write_register()
+    wal = Path(f"{world.warehouse}.wal")
+    with warehouse.connect(world.warehouse) as con:
+        stages.start_run(con, "r1", date(2026, 11, 30), world.root)
+        stages.store_register(con, world.root, world.archive)
+        con.execute("CHECKPOINT")
+        stages.receive_files(con, world.root, "r1", world.archive)
+        assert con.execute("SELECT count(*) FROM social_return_lines").fetchone()[0] == 2
+        assert (not wal.exists() or wal.stat().st_size == 0) == checkpointed
+
+
 def test_the_evaluation_and_the_findings_leave_no_temporary_tables_on_the_runs_connection(world):
     world.contract().commitment()
     world.report("r.csv", [sr_line()])
@@ -542,6 +560,7 @@ def test_a_warehouse_without_commitment_totals_sums_its_file_totals_when_upgrade
     con.close()
     with warehouse.connect(world.warehouse) as con:
         assert con.sql("SELECT commitment_id, files, amount::DOUBLE FROM commitment_totals").fetchall() == [("K-1", 2, 2000)]
+        assert con.sql("SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal").fetchall() == []
     assert world.run("2026-06-30").status()["achieved"] == 3000
 
 
