@@ -205,16 +205,22 @@ def _anchor_row(grid: pl.DataFrame, anchors: frozenset[str]) -> int | None:
     first = [cell for cell in grid.row(0) if isinstance(cell, str)] if grid.height else []
     if anchors <= {canonical_name(cell) for cell in first}:
         return 0
-    # A title block is a few rows: look for the header near the top, all cells in one column
-    # so the name normalisation runs once, not once per column.
-    cell = grid.head(HEADER_SEARCH_ROWS).with_row_index("_row").unpivot(index="_row", on=cells)
-    name = canonical_expr(pl.col("value"))
-    hits = (
-        cell.filter(name.is_in(list(anchors)))
-        .group_by("_row").agg(name.n_unique().alias("found"))
-        .filter(pl.col("found") == len(anchors))
-    )
+    # A title block is a few rows: look for the header near the top.
+    hits = rows_naming(grid.head(HEADER_SEARCH_ROWS).with_row_index("_row"), ["_row"], cells, anchors)
     return int(hits["_row"].min()) if hits.height else None
+
+
+def rows_naming(grid: pl.DataFrame, index: list[str], cells: list[str], anchors: frozenset[str]) -> pl.DataFrame:
+    """The rows of `grid` (their `index` columns) whose canonical cell names include every
+    anchor: all cells in one column, so the name normalisation runs once, not once per column."""
+    name = canonical_expr(pl.col("value"))
+    return (
+        grid.unpivot(index=index, on=cells)
+        .filter(name.is_in(list(anchors)))
+        .group_by(index).agg(name.n_unique().alias("found"))
+        .filter(pl.col("found") == len(anchors))
+        .select(index)
+    )
 
 
 def _apply_header(grid: pl.DataFrame, header: int) -> tuple[pl.DataFrame, int]:

@@ -17,8 +17,7 @@ import fastexcel
 import polars as pl
 
 from naleving.chunks import Chunk, split_by_header
-from naleving.columns import canonical_expr
-from naleving.readers import HEADER_SEARCH_ROWS, clean_cells, xlsx_cells, xlsx_loads, xlsx_width
+from naleving.readers import HEADER_SEARCH_ROWS, clean_cells, rows_naming, xlsx_cells, xlsx_loads, xlsx_width
 
 KEYS = ("file", "source_row")
 
@@ -27,11 +26,11 @@ def read_xlsx_files(contents: list[bytes], anchors: frozenset[str], workers: Exe
     """Read the workbooks among `contents` (each named *.xlsx), their sheets loaded on
     `workers`: their data lines, grouped by header, as `read_table` would give them."""
     chunk = Chunk({}, {}, set())
-    loaded = [loads.with_columns(pl.lit(i, pl.Int64).alias("file"))
-              for i, loads in enumerate(workers.map(_loads, contents)) if loads is not None]
-    width = max((xlsx_width(loads.drop("file")) for loads in loaded), default=0)
+    loaded = [(i, loads) for i, loads in enumerate(workers.map(_loads, contents)) if loads is not None]
+    width = max((xlsx_width(loads) for _, loads in loaded), default=0)
     if width:  # sheets without a column (empty) are left to read_table
-        stacked = pl.concat(loaded, how="diagonal_relaxed")  # a narrower sheet's missing columns: empty
+        stacked = pl.concat([loads.with_columns(pl.lit(i, pl.Int64).alias("file")) for i, loads in loaded],
+                            how="diagonal_relaxed")  # a narrower sheet's missing columns: empty
         grid = clean_cells(stacked.select(*KEYS, *xlsx_cells(width)), keys=KEYS)
         grid = _from_header(grid, anchors)
         keys = (pl.lit(False).alias("decimal_comma"), pl.lit(width, pl.Int64).alias("width"))
@@ -54,13 +53,7 @@ def _from_header(grid: pl.DataFrame, anchors: frozenset[str]) -> pl.DataFrame:
     cells = [c for c in grid.columns if c not in KEYS]
     grid = grid.with_row_index("_row")
     top = grid.filter(pl.int_range(pl.len()).over("file") < HEADER_SEARCH_ROWS)
-    name = canonical_expr(pl.col("value"))
-    headers = (
-        top.unpivot(index=["file", "_row"], on=cells)
-        .filter(name.is_in(list(anchors)))
-        .group_by("file", "_row").agg(name.n_unique().alias("found"))
-        .filter(pl.col("found") == len(anchors))
-        .group_by("file").agg(pl.col("_row").min().alias("_header"))
-    )
+    found = rows_naming(top, ["file", "_row"], cells, anchors)
+    headers = found.group_by("file").agg(pl.col("_row").min().alias("_header"))
     return (grid.join(headers, on="file", maintain_order="left")
             .filter(pl.col("_row") >= pl.col("_header")).drop("_row", "_header"))
